@@ -1,0 +1,70 @@
+// The seed's scenario as an app: the TLS-termination backend behind a QAT gateway, a CryptoMB
+// gateway and a software baseline, each chart in its own file, the Envoy Gateway config in a
+// chart of its own. `npx projen example` synthesizes it into dist/manifests/.
+import { App, Chart, Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import {
+  AcceleratedTlsGateway, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, NodePlacement, TlsCertificate,
+} from '../src';
+
+/** Backend of Envoy Gateway's tls-termination example: echo-basic on port 3000. */
+export class Backend extends Chart {
+  constructor(scope: App, id: string) {
+    super(scope, id, { namespace: 'default' });
+    const labels = { app: 'backend', version: 'v1' };
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: 'backend' } });
+    new k8s.KubeService(this, 'Service', {
+      metadata: { name: 'backend', labels: { app: 'backend', service: 'backend' } },
+      spec: { ports: [{ name: 'http', port: 3000, targetPort: k8s.IntOrString.fromNumber(3000) }], selector: { app: 'backend' } },
+    });
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { name: 'backend' },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: 'backend',
+            containers: [{
+              name: 'backend',
+              image: 'registry.k8s.io/gateway-api/echo-basic:v1.5.1',
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ containerPort: 3000 }],
+              env: [
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+              ],
+            }],
+          },
+        },
+      },
+    });
+  }
+}
+
+/** Builds the example app's charts into `app`. */
+export function defineEdge(app: App): void {
+  new Backend(app, 'backend');
+
+  // The Secret of the seed (`kubectl create secret tls example-cert ...`), RSA 2048.
+  const certificate = TlsCertificate.fromSecretName('example-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 });
+  const listeners = [{
+    hostname: 'www.example.com',
+    port: 443,
+    certificate,
+    backend: { serviceName: 'backend', port: 3000 },
+  }];
+
+  const gateways: Array<[string, KeyProvider]> = [
+    ['qat', KeyProvider.qat({ pollDelay: Duration.millis(1), fallback: true })],
+    ['cryptomb', KeyProvider.cryptoMb({ pollDelay: Duration.millis(1), fallback: true, placement: NodePlacement.PREFERRED })],
+    ['software', KeyProvider.software()],
+  ];
+  for (const [kind, provider] of gateways) {
+    const chart = new Chart(app, `${kind}-gateway`);
+    new AcceleratedTlsGateway(chart, 'gw', { namespace: 'default', name: `eg-${kind}`, provider, listeners });
+  }
+
+  new EnvoyGatewayConfig(new Chart(app, 'envoy-gateway-config'), 'config');
+}

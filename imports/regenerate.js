@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// Regenerates src/imports/ from the pinned upstream CRDs listed in imports/sources.json.
+//
+//   node imports/regenerate.js            read $ATLS_UPSTREAM_DIR/crds (default ../shared/upstream)
+//   node imports/regenerate.js --download fetch the pinned URLs instead (needs the internet)
+//   node imports/regenerate.js --check    regenerate into a temp dir and compare with src/imports/
+//
+// Every input is sha256-checked; only the CRDs and versions we use are kept, and all CRDs of
+// one API group are imported in one `cdk8s import` call (a second call would overwrite the file).
+'use strict';
+const { execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const YAML = require('yaml');
+
+const root = path.resolve(__dirname, '..');
+const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, 'sources.json'), 'utf8'));
+const args = new Set(process.argv.slice(2));
+const upstreamDir = path.resolve(process.env.ATLS_UPSTREAM_DIR ?? path.join(root, '..', 'shared', 'upstream'));
+
+async function readSource(src) {
+  let body;
+  if (args.has('--download')) {
+    const url = `https://raw.githubusercontent.com/${src.repository}/${src.tag}/${src.path}`;
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    body = Buffer.from(await res.arrayBuffer());
+  } else {
+    body = fs.readFileSync(path.join(upstreamDir, 'crds', src.file));
+  }
+  const sha = crypto.createHash('sha256').update(body).digest('hex');
+  if (sha !== src.sha256) {
+    throw new Error(`${src.file}: sha256 ${sha} does not match the pinned ${src.sha256}`);
+  }
+  return body.toString('utf8');
+}
+
+function selectCrds(text, src) {
+  const wanted = new Map(Object.entries(src.crds));
+  const out = [];
+  for (const doc of YAML.parseAllDocuments(text)) {
+    const crd = doc.toJS();
+    if (!crd || crd.kind !== 'CustomResourceDefinition' || !wanted.has(crd.metadata.name)) continue;
+    const versions = wanted.get(crd.metadata.name);
+    crd.spec.versions = crd.spec.versions.filter((v) => versions.includes(v.name));
+    if (crd.spec.versions.length !== versions.length) {
+      throw new Error(`${src.file}: ${crd.metadata.name} lacks one of the versions ${versions.join(', ')}`);
+    }
+    wanted.delete(crd.metadata.name);
+    out.push(crd);
+  }
+  if (wanted.size > 0) throw new Error(`${src.file}: missing CRDs ${[...wanted.keys()].join(', ')}`);
+  return out;
+}
+
+async function generate(outDir) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-imports-'));
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const mod of manifest.modules) {
+    const crds = [];
+    for (const src of mod.sources) crds.push(...selectCrds(await readSource(src), src));
+    const input = path.join(work, `${mod.module}.yaml`);
+    fs.writeFileSync(input, crds.map((c) => YAML.stringify(c)).join('---\n'));
+    execFileSync(process.execPath, [
+      path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'import', input,
+      '--language', 'typescript', '--output', outDir, '--no-save', '--check-upgrade=false',
+    ], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] });
+    const generated = path.join(outDir, `${mod.module}.ts`);
+    if (!fs.existsSync(generated)) throw new Error(`cdk8s import did not write ${generated}`);
+    console.log(`${mod.module}: ${crds.map((c) => c.metadata.name).join(', ')} -> ${path.relative(root, generated)}`);
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+function listTs(dir) {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).sort() : [];
+}
+
+async function main() {
+  const committed = path.join(root, 'src', 'imports');
+  if (args.has('--check')) {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-imports-check-'));
+    await generate(tmp);
+    const a = listTs(tmp);
+    const b = listTs(committed);
+    const differ = a.join() !== b.join() ? ['file list'] :
+      a.filter((f) => !fs.readFileSync(path.join(tmp, f)).equals(fs.readFileSync(path.join(committed, f))));
+    fs.rmSync(tmp, { recursive: true, force: true });
+    if (differ.length > 0) {
+      console.error(`src/imports/ differs from a fresh regeneration: ${differ.join(', ')}`);
+      process.exit(1);
+    }
+    console.log(`src/imports/ is byte-identical to a fresh regeneration (${a.length} modules)`);
+    return;
+  }
+  for (const f of listTs(committed)) fs.rmSync(path.join(committed, f));
+  await generate(committed);
+}
+
+main().catch((e) => {
+  console.error(`imports: ${e.message}`);
+  process.exit(1);
+});

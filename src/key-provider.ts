@@ -1,0 +1,111 @@
+import { Duration } from 'cdk8s';
+
+/** Where CryptoMB gateways may be scheduled. */
+export enum NodePlacement {
+  /** Only on nodes labelled CryptoMB-capable (requiredDuringScheduling). */
+  REQUIRED = 'REQUIRED',
+  /** Prefer labelled nodes (weighted preferredDuringScheduling), run anywhere otherwise. */
+  PREFERRED = 'PREFERRED',
+  /** No affinity: relies on `fallback` on nodes without AVX-512 multi-buffer support. */
+  ANY = 'ANY',
+}
+
+/** Options shared by the hardware key providers. */
+export interface KeyProviderOptions {
+  /**
+   * How long a queue of private-key operations may wait before it is processed.
+   * Lower favours latency, higher throughput. Must be at least 1 ms.
+   * @default Duration.millis(1)
+   */
+  readonly pollDelay?: Duration;
+  /**
+   * Fall back to software (BoringSSL) when the provider is unavailable on a node,
+   * so a node that loses its accelerator keeps serving.
+   * @default true
+   */
+  readonly fallback?: boolean;
+}
+
+/** Options of `KeyProvider.qat()`. */
+export interface QatProviderOptions extends KeyProviderOptions {
+  /**
+   * Extended resource the Envoy pods request (advertised by the QAT device plugin
+   * for the `sym;asym` services).
+   * @default 'qat.intel.com/cy'
+   */
+  readonly resourceName?: string;
+  /**
+   * QAT resources requested per Envoy replica (requests = limits).
+   * @default 1
+   */
+  readonly resourcesPerReplica?: number;
+}
+
+/** Options of `KeyProvider.cryptoMb()`. */
+export interface CryptoMbProviderOptions extends KeyProviderOptions {
+  /**
+   * Node affinity of the Envoy pods to CryptoMB-capable nodes.
+   * @default NodePlacement.REQUIRED
+   */
+  readonly placement?: NodePlacement;
+}
+
+/** The kind of private key provider. */
+export enum KeyProviderKind {
+  /** Intel QuickAssist (contrib `qat` provider). */
+  QAT = 'qat',
+  /** AVX-512 multi-buffer crypto (contrib `cryptomb` provider). */
+  CRYPTOMB = 'cryptomb',
+  /** No provider: BoringSSL in software. */
+  SOFTWARE = 'software',
+}
+
+/**
+ * Which Envoy private key provider handles a gateway's handshake key operations.
+ */
+export class KeyProvider {
+  /** Intel QAT hardware (RSA keys only), through Envoy's contrib `qat` provider. */
+  public static qat(options: QatProviderOptions = {}): KeyProvider {
+    return new KeyProvider(KeyProviderKind.QAT, options.pollDelay, options.fallback,
+      options.resourceName ?? 'qat.intel.com/cy', options.resourcesPerReplica ?? 1, undefined);
+  }
+
+  /** AVX-512 multi-buffer crypto (RSA and ECDSA P-256), through Envoy's contrib `cryptomb` provider. */
+  public static cryptoMb(options: CryptoMbProviderOptions = {}): KeyProvider {
+    return new KeyProvider(KeyProviderKind.CRYPTOMB, options.pollDelay, options.fallback,
+      undefined, undefined, options.placement ?? NodePlacement.REQUIRED);
+  }
+
+  /** No provider: the software baseline (same gateway, no patch policy). */
+  public static software(): KeyProvider {
+    return new KeyProvider(KeyProviderKind.SOFTWARE, undefined, undefined, undefined, undefined, undefined);
+  }
+
+  /** The provider kind. */
+  public readonly kind: KeyProviderKind;
+  /** Poll delay (validated by the gateway); undefined for software. */
+  public readonly pollDelay?: Duration;
+  /** Whether Envoy falls back to software when the provider is unavailable. */
+  public readonly fallback: boolean;
+  /** QAT only: the extended resource requested. */
+  public readonly resourceName?: string;
+  /** QAT only: resources per replica. */
+  public readonly resourcesPerReplica?: number;
+  /** CryptoMB only: node placement. */
+  public readonly placement?: NodePlacement;
+
+  private constructor(kind: KeyProviderKind, pollDelay: Duration | undefined, fallback: boolean | undefined,
+    resourceName: string | undefined, resourcesPerReplica: number | undefined, placement: NodePlacement | undefined) {
+    this.kind = kind;
+    this.pollDelay = kind === KeyProviderKind.SOFTWARE ? undefined : pollDelay ?? Duration.millis(1);
+    this.fallback = fallback ?? true;
+    this.resourceName = resourceName;
+    this.resourcesPerReplica = resourcesPerReplica;
+    this.placement = placement;
+  }
+
+  /** Whether this is a hardware provider (needs a patch policy and a contrib image). */
+  public get accelerated(): boolean {
+    return this.kind !== KeyProviderKind.SOFTWARE;
+  }
+}

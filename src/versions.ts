@@ -1,0 +1,46 @@
+/**
+ * Pinned upstream versions and images: the one place they are defined.
+ *
+ * Every construct reads its defaults from here, so an upgrade is one reviewed change.
+ */
+export class Versions {
+  /** Envoy Gateway release the manifests are written for (Kubernetes 1.33–1.36). */
+  public static readonly ENVOY_GATEWAY = 'v1.9.0';
+
+  /**
+   * Envoy contrib image (Ubuntu base) matching Envoy Gateway v1.9.0's Envoy v1.39.0.
+   *
+   * EG's default `distroless-v1.39.0` has no private key providers; the legacy
+   * `envoy-contrib*` repositories are retired.
+   */
+  public static readonly ENVOY_CONTRIB_IMAGE = 'docker.io/envoyproxy/envoy:contrib-v1.39.0';
+
+  /** Image of Envoy Gateway's shutdown manager in a release install. */
+  public static readonly ENVOY_GATEWAY_IMAGE = 'docker.io/envoyproxy/gateway:v1.9.0';
+
+  /** Rate limit image Envoy Gateway v1.9.0 renders by default. */
+  public static readonly ENVOY_RATELIMIT_IMAGE = 'docker.io/envoyproxy/ratelimit:17b1956c';
+
+  /** Gateway API bundle (TCPRoute and TLSRoute are served as `v1`). */
+  public static readonly GATEWAY_API = 'v1.6.1';
+
+  /** Node Feature Discovery release. */
+  public static readonly NODE_FEATURE_DISCOVERY = 'v0.19.0';
+
+  /** Node Feature Discovery image. */
+  public static readonly NODE_FEATURE_DISCOVERY_IMAGE = 'registry.k8s.io/nfd/node-feature-discovery:v0.19.0';
+
+  /** Intel device plugins release. */
+  public static readonly INTEL_DEVICE_PLUGINS = '0.36.0';
+
+  /** Intel QAT device plugin image. */
+  public static readonly QAT_PLUGIN_IMAGE = 'intel/intel-qat-plugin:0.36.0';
+
+  /** Intel QAT init container image (creates VFs, binds them to vfio-pci, configures services). */
+  public static readonly QAT_INITCONTAINER_IMAGE = 'intel/intel-qat-initcontainer:0.36.0';
+
+  /** cert-manager API version used for Certificate and Issuer objects. */
+  public static readonly CERT_MANAGER_API = 'cert-manager.io/v1';
+
+  private constructor() {}
+}

@@ -1,0 +1,468 @@
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import {
+  AcceleratedTlsGateway, AcceleratedTlsGatewayProps, acknowledge, CertManagerKeyAlgorithm, EnvoyServiceType, KeyAlgorithm,
+  KeyProvider, ListenerProtocol, NodePlacement, TlsCertificate, Versions,
+} from '../src';
+import { find, makeCert, makeExpiredCert, newChart, synthApp } from './util';
+import { protoDuration } from '../src/accelerated-tls-gateway';
+
+const CERT = TlsCertificate.fromSecretName('example-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 });
+const LISTENER = { hostname: 'www.example.com', certificate: CERT, backend: { serviceName: 'backend', port: 3000 } };
+
+function gateway(props: Partial<AcceleratedTlsGatewayProps> = {}, id = 'gw') {
+  const { app, chart } = newChart();
+  const gw = new AcceleratedTlsGateway(chart, id, {
+    namespace: 'default', name: 'eg', provider: KeyProvider.qat(), listeners: [LISTENER], ...props,
+  });
+  return { app, chart, gw };
+}
+
+describe('QAT gateway (the seed scenario)', () => {
+  const { app, gw } = gateway();
+  const objects = synthApp(app);
+
+  test('emits exactly the expected objects', () => {
+    expect(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
+      'EnvoyProxy/envoy-gateway-system/default-eg',
+      'GatewayClass//default-eg',
+      'Gateway/default/eg',
+      'TCPRoute/default/eg-tls-443',
+      'EnvoyPatchPolicy/default/eg-key-provider',
+      'ConfigMap/envoy-gateway-system/envoy-gateway-config',
+    ]);
+  });
+
+  test('GatewayClass references the EnvoyProxy with group, kind and namespace', () => {
+    const gc = find(objects, 'GatewayClass');
+    expect(gc.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(gc.spec).toEqual({
+      controllerName: 'gateway.envoyproxy.io/gatewayclass-controller',
+      parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'default-eg', namespace: 'envoy-gateway-system' },
+    });
+  });
+
+  test('EnvoyProxy pins the contrib image, requests QAT, pins amd64, sizes concurrency', () => {
+    const ep = find(objects, 'EnvoyProxy');
+    const resources = { 'cpu': '1000m', 'memory': '4096Mi', 'qat.intel.com/cy': '1' };
+    expect(ep.spec).toEqual({
+      concurrency: 1,
+      provider: {
+        type: 'Kubernetes',
+        kubernetes: {
+          envoyDeployment: {
+            container: { image: 'docker.io/envoyproxy/envoy:contrib-v1.39.0', resources: { requests: resources, limits: resources } },
+            pod: { nodeSelector: { 'kubernetes.io/arch': 'amd64' } },
+          },
+          envoyService: { name: 'envoy-default-eg', type: 'NodePort' },
+        },
+      },
+    });
+    // EG's hardened non-root default stays: no container securityContext, no imageRepository.
+    expect(ep.spec.provider.kubernetes.envoyDeployment.container.securityContext).toBeUndefined();
+    expect(ep.spec.provider.kubernetes.envoyDeployment.container.imageRepository).toBeUndefined();
+    expect(gw.envoyServiceName).toBe('envoy-default-eg');
+  });
+
+  test('Gateway has one TLS Terminate listener referencing the Secret', () => {
+    expect(find(objects, 'Gateway').spec).toEqual({
+      gatewayClassName: 'default-eg',
+      listeners: [{
+        name: 'tls-443',
+        port: 443,
+        protocol: 'TLS',
+        hostname: 'www.example.com',
+        tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'example-cert' }] },
+        allowedRoutes: { namespaces: { from: 'Same' } },
+      }],
+    });
+  });
+
+  test('TCPRoute v1 attaches to its listener by sectionName', () => {
+    const r = find(objects, 'TCPRoute');
+    expect(r.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(r.spec).toEqual({
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'eg', sectionName: 'tls-443' }],
+      rules: [{ backendRefs: [{ group: '', kind: 'Service', name: 'backend', port: 3000, weight: 1 }] }],
+    });
+  });
+
+  test('EnvoyPatchPolicy equals the seed policy after the copy op, minus targetRef.namespace', () => {
+    const p = find(objects, 'EnvoyPatchPolicy');
+    const secretType = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret';
+    // The seed's QAT policy, with the placeholder that the copy op overwrites left out of the comparison.
+    const seed = {
+      targetRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'eg' },
+      type: 'JSONPatch',
+      jsonPatches: [
+        {
+          type: secretType,
+          name: 'default/example-cert',
+          operation: {
+            op: 'add',
+            path: '/tls_certificate/private_key_provider',
+            value: {
+              provider_name: 'qat',
+              typed_config: { '@type': 'type.googleapis.com/envoy.extensions.private_key_providers.qat.v3alpha.QatPrivateKeyMethodConfig', 'poll_delay': '0.001s' },
+              fallback: true,
+            },
+          },
+        },
+        { type: secretType, name: 'default/example-cert', operation: { op: 'copy', from: '/tls_certificate/private_key', path: '/tls_certificate/private_key_provider/typed_config/private_key' } },
+      ],
+    };
+    const ours = JSON.parse(JSON.stringify(p.spec));
+    expect(Object.keys(ours.jsonPatches[0].operation.value.typed_config.private_key)).toEqual(['inline_string']);
+    delete ours.jsonPatches[0].operation.value.typed_config.private_key;
+    expect(ours).toEqual(seed);
+    expect(p.metadata.namespace).toBe('default');
+  });
+
+  test('the EnvoyGatewayConfig comes along in the gateway chart', () => {
+    const cm = find(objects, 'ConfigMap', 'envoy-gateway-config');
+    expect(cm.data['envoy-gateway.yaml']).toContain('enableEnvoyPatchPolicy: true');
+  });
+});
+
+describe('providers', () => {
+  test('CryptoMB: no QAT resource, poll delay and fallback are passed through', () => {
+    const { app } = gateway({ provider: KeyProvider.cryptoMb({ pollDelay: Duration.millis(5), fallback: false, placement: NodePlacement.ANY }) });
+    const objects = synthApp(app);
+    const ep = find(objects, 'EnvoyProxy');
+    expect(ep.spec.provider.kubernetes.envoyDeployment.container.resources.requests).toEqual({ cpu: '1000m', memory: '4096Mi' });
+    expect(ep.spec.provider.kubernetes.envoyDeployment.pod).toEqual({ nodeSelector: { 'kubernetes.io/arch': 'amd64' } });
+    const add = find(objects, 'EnvoyPatchPolicy').spec.jsonPatches[0].operation.value;
+    expect(add.provider_name).toBe('cryptomb');
+    expect(add.fallback).toBe(false);
+    expect(add.typed_config['@type']).toBe('type.googleapis.com/envoy.extensions.private_key_providers.cryptomb.v3alpha.CryptoMbPrivateKeyMethodConfig');
+    expect(add.typed_config.poll_delay).toBe('0.005s');
+  });
+
+  test('CryptoMB PREFERRED without NFD uses the seed labels, weighted', () => {
+    const { app } = gateway({ provider: KeyProvider.cryptoMb({ placement: NodePlacement.PREFERRED }) });
+    const affinity = find(synthApp(app), 'EnvoyProxy').spec.provider.kubernetes.envoyDeployment.pod.affinity;
+    const pref = affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution;
+    expect(pref).toEqual([{
+      weight: 100,
+      preference: { matchExpressions: ['AVX512F', 'AVX512DQ', 'AVX512BW', 'AVX512IFMA', 'AVX512VBMI2'].map((f) => ({ key: `feature.node.kubernetes.io/cpu-cpuid.${f}`, operator: 'Exists' })) },
+    }]);
+  });
+
+  test('CryptoMB REQUIRED (the default) without any NFD in the app is a synth error', () => {
+    const { app } = gateway({ provider: KeyProvider.cryptoMb() });
+    expect(() => synthApp(app)).toThrow(/\[ATLS-AFF001\] test\/gw: provider.placement/);
+  });
+
+  test('software baseline: same image, pinning and sizing; no policy, no EG config', () => {
+    const { app, gw } = gateway({ provider: KeyProvider.software() });
+    const objects = synthApp(app);
+    expect(objects.map((o) => o.kind)).toEqual(['EnvoyProxy', 'GatewayClass', 'Gateway', 'TCPRoute']);
+    const d = find(objects, 'EnvoyProxy').spec.provider.kubernetes.envoyDeployment;
+    expect(d.container.image).toBe(Versions.ENVOY_CONTRIB_IMAGE);
+    expect(d.container.resources.limits).toEqual({ cpu: '1000m', memory: '4096Mi' });
+    expect(d.pod.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
+    expect(gw.patchPolicy).toBeUndefined();
+  });
+
+  test('QAT resource name and count are configurable', () => {
+    const { app } = gateway({ provider: KeyProvider.qat({ resourceName: 'qat.intel.com/asym', resourcesPerReplica: 2 }) });
+    expect(find(synthApp(app), 'EnvoyProxy').spec.provider.kubernetes.envoyDeployment.container.resources.limits['qat.intel.com/asym']).toBe('2');
+  });
+
+  test.each([
+    [Duration.millis(1), '0.001s'], [Duration.millis(10), '0.010s'], [Duration.seconds(2), '2s'],
+    [Duration.millis(1500), '1.500s'], [Duration.millis(1.5), '0.001500s'],
+  ])('poll delay %p is the proto Duration %s', (d, s) => {
+    expect(protoDuration(d)).toBe(s);
+  });
+});
+
+describe('envoy options', () => {
+  test('sizing, service, tolerations, pull secrets, replicas and namespace', () => {
+    const { app, gw } = gateway({
+      envoy: {
+        cpu: Cpu.millis(2500),
+        memory: Size.gibibytes(2),
+        replicas: 2,
+        serviceType: EnvoyServiceType.LOAD_BALANCER,
+        serviceName: 'edge-envoy',
+        serviceAnnotations: { 'example.com/lb': 'internal' },
+        tolerations: [{ key: 'qat', operator: 'Exists', effect: 'NoSchedule' }],
+        imagePullSecrets: ['regcred'],
+        namespace: 'eg-system',
+      },
+    });
+    const objects = synthApp(app);
+    const ep = find(objects, 'EnvoyProxy');
+    expect(ep.metadata.namespace).toBe('eg-system');
+    expect(ep.spec.concurrency).toBe(2);
+    const k = ep.spec.provider.kubernetes;
+    expect(k.envoyDeployment.replicas).toBe(2);
+    expect(k.envoyDeployment.container.resources.requests).toEqual({ 'cpu': '2500m', 'memory': '2048Mi', 'qat.intel.com/cy': '1' });
+    expect(k.envoyDeployment.pod.tolerations).toEqual([{ key: 'qat', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(k.envoyDeployment.pod.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    expect(k.envoyService).toEqual({ name: 'edge-envoy', type: 'LoadBalancer', annotations: { 'example.com/lb': 'internal' } });
+    expect(find(objects, 'GatewayClass').spec.parametersRef.namespace).toBe('eg-system');
+    expect(gw.envoyServiceName).toBe('edge-envoy');
+  });
+
+  test('a long service name is shortened to a DNS-1035 label with a hash', () => {
+    const long = 'a'.repeat(60);
+    const { gw } = gateway({ name: long });
+    expect(gw.envoyServiceName.length).toBeLessThanOrEqual(63);
+    expect(gw.envoyServiceName).toMatch(/^envoy-default-a+-[0-9a-f]{8}$/);
+    expect(gateway({ name: long }).gw.envoyServiceName).toBe(gw.envoyServiceName);
+    expect(gateway({ name: `${'a'.repeat(59)}b` }).gw.envoyServiceName).not.toBe(gw.envoyServiceName);
+  });
+
+  test('name defaults to the construct id', () => {
+    const { chart } = newChart();
+    const gw = new AcceleratedTlsGateway(chart, 'Edge_GW', { provider: KeyProvider.software(), listeners: [LISTENER] });
+    expect(gw.name).toBe('edge-gw');
+    expect(gw.namespace).toBe('default');
+    expect(gw.gatewayClassName).toBe('default-edge-gw');
+  });
+});
+
+describe('listeners and routes', () => {
+  test('HTTPS listeners get HTTPRoutes with the hostname; two listeners need names when they share a port', () => {
+    const { app, gw } = gateway({
+      listeners: [
+        { name: 'www', hostname: 'www.example.com', protocol: ListenerProtocol.HTTPS, certificate: CERT, backend: { serviceName: 'backend', port: 3000 } },
+        { name: 'api', hostname: 'api.example.com', certificate: TlsCertificate.fromSecretName('api-cert', { keyAlgorithm: KeyAlgorithm.RSA_3072 }), backend: { serviceName: 'api', port: 8080 } },
+      ],
+    });
+    const objects = synthApp(app);
+    const http = find(objects, 'HTTPRoute', 'eg-www');
+    expect(http.spec).toEqual({
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'eg', sectionName: 'www' }],
+      hostnames: ['www.example.com'],
+      rules: [{ backendRefs: [{ group: '', kind: 'Service', name: 'backend', port: 3000, weight: 1 }] }],
+    });
+    expect(find(objects, 'TCPRoute', 'eg-api').spec.parentRefs[0].sectionName).toBe('api');
+    expect(find(objects, 'Gateway').spec.listeners.map((l: any) => [l.name, l.protocol])).toEqual([['www', 'HTTPS'], ['api', 'TLS']]);
+    const names = find(objects, 'EnvoyPatchPolicy').spec.jsonPatches.map((p: any) => `${p.operation.op} ${p.name}`);
+    expect(names).toEqual(['add default/example-cert', 'copy default/example-cert', 'add default/api-cert', 'copy default/api-cert']);
+    expect(gw.routes).toHaveLength(2);
+  });
+
+  test('cross-namespace Secret and backend get one ReferenceGrant per namespace; xDS name uses the Secret namespace', () => {
+    const { app } = gateway({
+      listeners: [{
+        certificate: TlsCertificate.fromSecretName('shared-cert', { namespace: 'certs', keyAlgorithm: KeyAlgorithm.RSA_2048 }),
+        backend: { serviceName: 'svc', port: 80, namespace: 'apps' },
+      }],
+    });
+    const objects = synthApp(app);
+    const grants = objects.filter((o) => o.kind === 'ReferenceGrant');
+    expect(grants.map((g) => [g.metadata.namespace, g.metadata.name, g.spec])).toEqual([
+      ['apps', 'default-eg', { from: [{ group: 'gateway.networking.k8s.io', kind: 'TCPRoute', namespace: 'default' }], to: [{ group: '', kind: 'Service', name: 'svc' }] }],
+      ['certs', 'default-eg', { from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'default' }], to: [{ group: '', kind: 'Secret', name: 'shared-cert' }] }],
+    ]);
+    expect(find(objects, 'Gateway').spec.listeners[0].tls.certificateRefs[0]).toEqual({ group: '', kind: 'Secret', name: 'shared-cert', namespace: 'certs' });
+    expect(find(objects, 'TCPRoute').spec.rules[0].backendRefs[0].namespace).toBe('apps');
+    expect(find(objects, 'EnvoyPatchPolicy').spec.jsonPatches[0].name).toBe('certs/shared-cert');
+  });
+});
+
+describe('certificates', () => {
+  test('fromPem creates a kubernetes.io/tls Secret with base64 data', () => {
+    const pem = makeCert(['rsa:2048']);
+    const { app } = gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.fromPem({ ...pem, secretName: 'www-tls' }) }] });
+    const s = find(synthApp(app), 'Secret', 'www-tls');
+    expect(s.type).toBe('kubernetes.io/tls');
+    expect(s.metadata.namespace).toBe('default');
+    expect(Buffer.from(s.data['tls.crt'], 'base64').toString()).toBe(pem.certificatePem);
+    expect(Buffer.from(s.data['tls.key'], 'base64').toString()).toBe(pem.privateKeyPem);
+  });
+
+  test('fromPem reports the key algorithm it read', () => {
+    expect(TlsCertificate.fromPem(makeCert(['rsa:3072'])).keyAlgorithm?.describe()).toBe('RSA 3072');
+    expect(TlsCertificate.fromPem(makeCert(['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'])).keyAlgorithm?.describe()).toBe('ECDSA P-256');
+  });
+
+  test('fromPem rejects bad PEM at once, naming the prop and never echoing the key', () => {
+    const pem = makeCert(['rsa:2048']);
+    expect(() => TlsCertificate.fromPem({ certificatePem: 'nope', privateKeyPem: pem.privateKeyPem })).toThrow(/\[ATLS-CERT003\].*certificatePem/);
+    let message = '';
+    try {
+      TlsCertificate.fromPem({ certificatePem: pem.certificatePem, privateKeyPem: pem.privateKeyPem.slice(0, 200) });
+    } catch (e) { message = (e as Error).message; }
+    expect(message).toMatch(/\[ATLS-CERT003\].*privateKeyPem/);
+    expect(message).not.toContain(pem.privateKeyPem.slice(40, 100));
+  });
+
+  test('certificate/key mismatch and expiry are synth errors', () => {
+    const a = makeCert(['rsa:2048']);
+    const b = makeCert(['rsa:2048'], { cn: 'other.example.com' });
+    const crossed = TlsCertificate.fromPem({ certificatePem: a.certificatePem, privateKeyPem: b.privateKeyPem });
+    const mismatch = gateway({ listeners: [{ ...LISTENER, certificate: crossed }] });
+    expect(() => synthApp(mismatch.app)).toThrow(/\[ATLS-CERT001\] test\/gw: listeners\[0\].certificate/);
+    const expired = gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.fromPem(makeExpiredCert()) }] });
+    expect(() => synthApp(expired.app)).toThrow(/\[ATLS-CERT002\] test\/gw: listeners\[0\].certificate/);
+  });
+
+  test('certManager creates a Certificate with an accelerable key', () => {
+    const cert = TlsCertificate.certManager({ secretName: 'www-tls', dnsNames: ['www.example.com'], issuerName: 'letsencrypt', issuerKind: 'ClusterIssuer' });
+    const { app } = gateway({ listeners: [{ ...LISTENER, certificate: cert }] });
+    const c = find(synthApp(app), 'Certificate', 'www-tls');
+    expect(c.apiVersion).toBe('cert-manager.io/v1');
+    expect(c.spec).toEqual({
+      secretName: 'www-tls',
+      dnsNames: ['www.example.com'],
+      issuerRef: { name: 'letsencrypt', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+      privateKey: { algorithm: 'RSA', size: 2048, rotationPolicy: 'Always' },
+    });
+  });
+});
+
+describe('rules', () => {
+  const ECDSA = TlsCertificate.fromSecretName('ec-cert', { keyAlgorithm: KeyAlgorithm.ECDSA_P256 });
+
+  test.each<[string, Partial<AcceleratedTlsGatewayProps>, RegExp]>([
+    ['pollDelay below 1 ms', { provider: KeyProvider.qat({ pollDelay: Duration.millis(0.5) }) }, /\[ATLS-KEY001\] test\/gw: provider.pollDelay/],
+    ['no listeners', { listeners: [] }, /\[ATLS-GW001\] test\/gw: listeners/],
+    ['duplicate listener names', { listeners: [{ ...LISTENER, name: 'a' }, { ...LISTENER, name: 'a', port: 8443 }] }, /\[ATLS-GW002\] test\/gw: listeners\[1\].name/],
+    ['unnamed listeners sharing a port', { listeners: [LISTENER, { ...LISTENER, hostname: 'b.example.com' }] }, /\[ATLS-GW002\] test\/gw: listeners\[0\].name/],
+    ['duplicate port/hostname', { listeners: [{ ...LISTENER, name: 'a' }, { ...LISTENER, name: 'b' }] }, /\[ATLS-GW003\] test\/gw: listeners\[1\].hostname/],
+    ['port 0', { listeners: [{ ...LISTENER, port: 0 }] }, /\[ATLS-GW004\] test\/gw: listeners\[0\].port/],
+    ['port 65536', { listeners: [{ ...LISTENER, port: 65536 }] }, /\[ATLS-GW004\] test\/gw: listeners\[0\].port/],
+    ['backend port', { listeners: [{ ...LISTENER, backend: { serviceName: 'b', port: 1.5 } }] }, /\[ATLS-GW004\] test\/gw: listeners\[0\].backend.port/],
+    ['bad namespace', { namespace: 'Default' }, /\[ATLS-GW005\] test\/gw: namespace/],
+    ['bad name', { name: 'eg_1' }, /\[ATLS-GW005\] test\/gw: name/],
+    ['bad hostname', { listeners: [{ ...LISTENER, hostname: 'www..example.com' }] }, /\[ATLS-GW005\] test\/gw: listeners\[0\].hostname/],
+    ['bad secret name', { listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('Bad!') }] }, /\[ATLS-GW005\] test\/gw: listeners\[0\].certificate.secretName/],
+    ['bad service name', { envoy: { serviceName: '1envoy' } }, /\[ATLS-GW005\] test\/gw: envoy.serviceName/],
+    ['non-contrib image', { envoy: { image: 'docker.io/envoyproxy/envoy:distroless-v1.39.0' } }, /\[ATLS-IMG001\] test\/gw: envoy.image/],
+    ['zero replicas', { envoy: { replicas: 0 } }, /\[ATLS-GW006\] test\/gw: envoy.replicas/],
+    ['zero QAT resources', { provider: KeyProvider.qat({ resourcesPerReplica: 0 }) }, /\[ATLS-GW006\] test\/gw: provider.resourcesPerReplica/],
+  ])('%s is rejected in the constructor', (_, props, message) => {
+    expect(() => gateway(props)).toThrow(message);
+  });
+
+  test('a non-contrib image is accepted with allowNonContribImage, and for software', () => {
+    expect(() => gateway({ envoy: { image: 'registry.example.com/envoy:v1.39.0', allowNonContribImage: true } })).not.toThrow();
+    expect(() => gateway({ provider: KeyProvider.software(), envoy: { image: 'docker.io/envoyproxy/envoy:distroless-v1.39.0' } })).not.toThrow();
+  });
+
+  test('QAT with a non-RSA key is an error that acknowledge suppresses', () => {
+    const { app, gw } = gateway({ listeners: [{ ...LISTENER, certificate: ECDSA }] });
+    expect(() => synthApp(app)).toThrow(/\[ATLS-KEY002\] test\/gw: listeners\[0\].certificate: QAT accelerates RSA keys only; ECDSA P-256/);
+    acknowledge(gw, 'ATLS-KEY002', 'the ECDSA listener is served by software fallback on purpose');
+    expect(() => synthApp(app)).not.toThrow();
+  });
+
+  test.each([
+    ['ECDSA P-384', KeyAlgorithm.ECDSA_P384],
+    ['RSA e=3', KeyAlgorithm.rsa(2048, 3)],
+    ['RSA 1536', KeyAlgorithm.rsa(1536)],
+    ['Ed25519', KeyAlgorithm.ED25519],
+  ])('CryptoMB rejects %s (not acknowledgeable)', (_, alg) => {
+    const { app, gw } = gateway({
+      provider: KeyProvider.cryptoMb({ placement: NodePlacement.ANY }),
+      listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('c', { keyAlgorithm: alg }) }],
+    });
+    expect(() => synthApp(app)).toThrow(/\[ATLS-KEY003\] test\/gw: listeners\[0\].certificate/);
+    expect(() => acknowledge(gw, 'ATLS-KEY003', 'x')).toThrow(/cannot be acknowledged/);
+  });
+
+  test('CryptoMB accepts ECDSA P-256 and RSA 4096 from a real PEM', () => {
+    for (const args of [['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], ['rsa:4096']]) {
+      const { app } = gateway({
+        provider: KeyProvider.cryptoMb({ placement: NodePlacement.ANY }),
+        listeners: [{ ...LISTENER, certificate: TlsCertificate.fromPem(makeCert(args)) }],
+      });
+      expect(() => synthApp(app)).not.toThrow();
+    }
+  });
+
+  test('an undeclared key algorithm prints a warning, which acknowledge silences', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const { app } = gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('x') }] });
+      synthApp(app);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/\[ATLS-KEY004\] test\/gw: listeners\[0\].certificate/));
+      warn.mockClear();
+      const second = gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('x') }] });
+      acknowledge(second.chart, 'ATLS-KEY004', 'key managed by the platform team, always RSA');
+      synthApp(second.app);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('the same Secret behind two listeners of one gateway is an error', () => {
+    const { app } = gateway({ listeners: [{ ...LISTENER, name: 'a' }, { ...LISTENER, name: 'b', port: 8443 }] });
+    expect(() => synthApp(app)).toThrow(/\[ATLS-SEC001\] test\/gw: listeners\[1\].certificate: Secret 'default\/example-cert' also backs test\/gw a/);
+  });
+
+  test('two objects with the same name and namespace in one app are an error', () => {
+    const { app, chart } = gateway();
+    new AcceleratedTlsGateway(new Chart(app, 'other'), 'gw', { namespace: 'default', name: 'eg', provider: KeyProvider.software(), listeners: [LISTENER] });
+    expect(chart).toBeDefined();
+    expect(() => synthApp(app)).toThrow(/\[ATLS-APP001\] other\/gw\/EnvoyProxy: metadata.name: EnvoyProxy 'envoy-gateway-system\/default-eg' is also defined by test\/gw\/EnvoyProxy/);
+  });
+
+  test('unknown and non-acknowledgeable rule ids are refused; a reason is required', () => {
+    const { gw } = gateway();
+    expect(() => acknowledge(gw, 'ATLS-NOPE', 'x')).toThrow(/unknown rule id/);
+    expect(() => acknowledge(gw, 'ATLS-IMG001', 'x')).toThrow(/cannot be acknowledged/);
+    expect(() => acknowledge(gw, 'ATLS-KEY002', ' ')).toThrow(/needs a reason/);
+  });
+});
+
+describe('mergeGateways', () => {
+  function merged(secondCert = TlsCertificate.fromSecretName('api-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 })) {
+    const { app, chart } = newChart();
+    const a = new AcceleratedTlsGateway(chart, 'a', {
+      name: 'www', gatewayClassName: 'shared', mergeGateways: true, provider: KeyProvider.qat(), listeners: [LISTENER],
+    });
+    const b = new AcceleratedTlsGateway(chart, 'b', {
+      name: 'api',
+      gatewayClassName: 'shared',
+      mergeGateways: true,
+      createGatewayClass: false,
+      provider: KeyProvider.qat(),
+      listeners: [{ ...LISTENER, hostname: 'api.example.com', certificate: secondCert }],
+    });
+    return { app, a, b };
+  }
+
+  test('one GatewayClass and EnvoyProxy with mergeGateways; policies target the GatewayClass', () => {
+    const { app, a, b } = merged();
+    const objects = synthApp(app);
+    expect(objects.filter((o) => o.kind === 'GatewayClass')).toHaveLength(1);
+    expect(find(objects, 'EnvoyProxy').spec.mergeGateways).toBe(true);
+    for (const p of objects.filter((o) => o.kind === 'EnvoyPatchPolicy')) {
+      expect(p.spec.targetRef).toEqual({ group: 'gateway.networking.k8s.io', kind: 'GatewayClass', name: 'shared' });
+    }
+    expect(b.envoyProxy).toBeUndefined();
+    expect(a.envoyServiceName).toBe('envoy-shared');
+    expect(b.envoyServiceName).toBe('envoy-shared');
+  });
+
+  test('the same Secret across merged gateways is an error', () => {
+    expect(() => synthApp(merged(CERT).app)).toThrow(/\[ATLS-SEC001\] test\/b: listeners\[0\].certificate/);
+  });
+
+  test('a merged class without exactly one creator is an error', () => {
+    const { app, chart } = newChart();
+    new AcceleratedTlsGateway(chart, 'b', {
+      gatewayClassName: 'shared', mergeGateways: true, createGatewayClass: false, provider: KeyProvider.software(), listeners: [LISTENER],
+    });
+    expect(() => synthApp(app)).toThrow(/\[ATLS-MRG001\] test\/b: createGatewayClass/);
+  });
+});
+
+test('synthesis is deterministic', () => {
+  const render = () => {
+    const { app } = gateway({ provider: KeyProvider.cryptoMb({ placement: NodePlacement.PREFERRED }) });
+    return Testing.synth(app.charts[0]);
+  };
+  expect(JSON.stringify(render())).toBe(JSON.stringify(render()));
+});
+
+test('cert-manager ECDSA declares P-256', () => {
+  expect(TlsCertificate.certManager({ secretName: 's', dnsNames: ['a.example.com'], issuerName: 'i', algorithm: CertManagerKeyAlgorithm.ECDSA }).keyAlgorithm?.describe()).toBe('ECDSA P-256');
+});

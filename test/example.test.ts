@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import { synthApp } from './util';
+import { defineEdge } from '../examples/edge';
+
+function synthExample(): any[] {
+  const app = Testing.app();
+  defineEdge(app);
+  return synthApp(app);
+}
+
+test('the example app (the seed scenario) matches its reviewed snapshot', () => {
+  expect(synthExample()).toMatchSnapshot();
+});
+
+test('the example reproduces the seed: QAT, CryptoMB and software gateways over one backend', () => {
+  const objects = synthExample();
+  const gateways = objects.filter((o) => o.kind === 'Gateway').map((o) => o.metadata.name);
+  expect(gateways).toEqual(['eg-qat', 'eg-cryptomb', 'eg-software']);
+  const providers = objects.filter((o) => o.kind === 'EnvoyPatchPolicy').map((o) => o.spec.jsonPatches[0].operation.value.provider_name);
+  expect(providers).toEqual(['qat', 'cryptomb']);
+  expect(objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name === 'envoy-gateway-config')).toHaveLength(1);
+});
+
+test('the compiled example writes byte-identical YAML in two separate processes', () => {
+  const script = path.join(__dirname, '..', 'build', 'examples', 'main.js');
+  if (!fs.existsSync(script)) {
+    execFileSync('npx', ['tsc', '-p', path.join(__dirname, '..', 'examples', 'tsconfig.json')], { stdio: 'inherit' });
+  }
+  const run = () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-example-'));
+    execFileSync(process.execPath, [script], { env: { ...process.env, ATLS_EXAMPLE_OUTDIR: out } });
+    const files = fs.readdirSync(out).sort();
+    const text = files.map((f) => `# ${f}\n${fs.readFileSync(path.join(out, f), 'utf8')}`).join('\n');
+    fs.rmSync(out, { recursive: true, force: true });
+    return { files, text };
+  };
+  const a = run();
+  const b = run();
+  expect(a.files).toEqual(['backend.k8s.yaml', 'cryptomb-gateway.k8s.yaml', 'envoy-gateway-config.k8s.yaml', 'qat-gateway.k8s.yaml', 'software-gateway.k8s.yaml']);
+  expect(a.text).toBe(b.text);
+  expect(YAML.parseAllDocuments(a.text).length).toBeGreaterThan(10);
+});

@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Chart, Testing } from 'cdk8s';
+
+/** Upstream data (CRDs and reference renders), never committed: $ATLS_UPSTREAM_DIR. */
+export const UPSTREAM_DIR = path.resolve(process.env.ATLS_UPSTREAM_DIR ?? path.join(__dirname, '..', '..', '..', 'shared', 'upstream'));
+
+export function upstreamFile(kind: 'crds' | 'reference', name: string): string {
+  return fs.readFileSync(path.join(UPSTREAM_DIR, kind, name), 'utf8');
+}
+
+/** A fresh app and chart for a test. */
+export function newChart(id = 'test'): { app: App; chart: Chart } {
+  const app = Testing.app();
+  return { app, chart: new Chart(app, id) };
+}
+
+/** Every object of every chart of the app, in order. */
+export function synthApp(app: App): any[] {
+  return app.charts.flatMap((c) => Testing.synth(c));
+}
+
+export function find(objects: any[], kind: string, name?: string): any {
+  const hit = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (hit.length !== 1) throw new Error(`expected one ${kind} ${name ?? ''}, found ${hit.length}`);
+  return hit[0];
+}
+
+export interface TestCert {
+  readonly certificatePem: string;
+  readonly privateKeyPem: string;
+}
+
+const certCache = new Map<string, TestCert>();
+
+/**
+ * A throw-away self-signed certificate made now with openssl (never committed, so it never
+ * expires under the tests). `keyArgs` are openssl `-newkey` arguments, e.g. `rsa:2048`.
+ */
+export function makeCert(keyArgs: string[], opts: { days?: number; cn?: string; extra?: string[] } = {}): TestCert {
+  const id = JSON.stringify([keyArgs, opts]);
+  const cached = certCache.get(id);
+  if (cached) return cached;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-cert-'));
+  const key = path.join(dir, 'tls.key');
+  const crt = path.join(dir, 'tls.crt');
+  execFileSync('openssl', ['req', '-x509', '-nodes', '-newkey', ...keyArgs, '-keyout', key, '-out', crt,
+    '-days', String(opts.days ?? 30), '-subj', `/CN=${opts.cn ?? 'www.example.com'}`, ...(opts.extra ?? [])], { stdio: 'ignore' });
+  const cert = { certificatePem: fs.readFileSync(crt, 'utf8'), privateKeyPem: fs.readFileSync(key, 'utf8') };
+  fs.rmSync(dir, { recursive: true, force: true });
+  certCache.set(id, cert);
+  return cert;
+}
+
+/** An RSA certificate that expired in 2020 (openssl ca -selfsign with fixed dates). */
+export function makeExpiredCert(): TestCert {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-expired-'));
+  const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  fs.writeFileSync(path.join(dir, 'ca.cnf'), [
+    '[ca]', 'default_ca = d', '[d]', 'database = index.txt', 'new_certs_dir = .', 'serial = serial',
+    'default_md = sha256', 'policy = p', '[p]', 'commonName = supplied', '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(dir, 'index.txt'), '');
+  fs.writeFileSync(path.join(dir, 'serial'), '01\n');
+  run(['req', '-new', '-nodes', '-newkey', 'rsa:2048', '-keyout', 'k.pem', '-out', 'r.csr', '-subj', '/CN=www.example.com']);
+  run(['ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', 'k.pem', '-in', 'r.csr', '-out', 'c.pem',
+    '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-notext']);
+  const cert = { certificatePem: fs.readFileSync(path.join(dir, 'c.pem'), 'utf8'), privateKeyPem: fs.readFileSync(path.join(dir, 'k.pem'), 'utf8') };
+  fs.rmSync(dir, { recursive: true, force: true });
+  return cert;
+}
