@@ -33,7 +33,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       coverageReporters: ['text-summary', 'lcov'],
     },
   },
-  gitignore: ['/build/', '/examples/**/*.js', '/examples/**/*.d.ts', '.venv/', '__pycache__/'],
+  gitignore: ['/build/', '/.cache/', '/examples/**/*.js', '/examples/**/*.d.ts', '.venv/', '__pycache__/'],
 });
 
 // Generated CRD bindings are committed as generated; lint never rewrites them.
@@ -57,6 +57,18 @@ project.addTask('example', {
     { exec: 'tsc -p examples/tsconfig.json' },
     { exec: 'node build/examples/main.js' },
   ],
+});
+
+// Our output against upstream tools: kubectl-validate, egctl x translate, the Python package.
+project.addTask('conformance', {
+  description: 'kubectl-validate + egctl x translate over every synthesized object; Python package == TypeScript output',
+  exec: 'bash conformance/run.sh',
+});
+
+// Synth cost of the compiled library against a bare cdk8s replay (a script, not a timed test).
+project.addTask('bench', {
+  description: 'Synth benchmark: example app and 1/10/100 gateways vs a bare cdk8s replay',
+  exec: 'node scripts/bench.js',
 });
 
 project.synth();

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
 
 /** Upstream data (CRDs and reference renders), never committed: $ATLS_UPSTREAM_DIR. */
 export const UPSTREAM_DIR = path.resolve(process.env.ATLS_UPSTREAM_DIR ?? path.join(__dirname, '..', '..', '..', 'shared', 'upstream'));
@@ -17,10 +18,22 @@ export function newChart(id = 'test'): { app: App; chart: Chart } {
   return { app, chart: new Chart(app, id) };
 }
 
-/** Every object of every chart of the app, in order. */
+/**
+ * Every object of every chart of the app, in order. With $ATLS_DUMP_DIR set, each synthesized
+ * scenario is also written there as YAML, so the conformance stage validates what tests build.
+ */
 export function synthApp(app: App): any[] {
-  return app.charts.flatMap((c) => Testing.synth(c));
+  const objects = app.charts.flatMap((c) => Testing.synth(c));
+  const dir = process.env.ATLS_DUMP_DIR;
+  if (dir) {
+    const test = (expect.getState().currentTestName ?? 'scenario').replace(/[^A-Za-z0-9]+/g, '-').slice(0, 80);
+    const file = path.join(dir, `${path.basename(expect.getState().testPath ?? 'x', '.test.ts')}--${test}--${dumpCount++}.yaml`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, objects.map((o) => YAML.stringify(o)).join('---\n'));
+  }
+  return objects;
 }
+let dumpCount = 0;
 
 export function find(objects: any[], kind: string, name?: string): any {
   const hit = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));

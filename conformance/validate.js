@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// Stage 1: schema and CEL validation of every synthesized object with kubectl-validate, against
+// only the upstream CRDs the library uses (extracted from $ATLS_UPSTREAM_DIR/crds).
+//
+//   node conformance/validate.js KUBECTL_VALIDATE SCENARIO_DIR
+//
+// Before validating our output it proves the check can fail: known-bad variants of our own
+// objects must be rejected.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const YAML = require('yaml');
+const { root, upstreamDir, readYamlDocs, writeYamlDocs, yamlFiles } = require('./lib');
+
+// The highest Kubernetes version whose core schemas kubectl-validate embeds (offline).
+const K8S_VERSION = '1.32';
+
+function usedCrds(dir) {
+  const sources = JSON.parse(fs.readFileSync(path.join(root, 'imports', 'sources.json'), 'utf8'));
+  let n = 0;
+  for (const mod of sources.modules) {
+    for (const src of mod.sources) {
+      const wanted = Object.keys(src.crds);
+      const docs = readYamlDocs(path.join(upstreamDir, 'crds', src.file))
+        .filter((d) => d.kind === 'CustomResourceDefinition' && wanted.includes(d.metadata.name));
+      for (const crd of docs) {
+        fs.writeFileSync(path.join(dir, `${crd.metadata.name}.yaml`), YAML.stringify(crd));
+        n++;
+      }
+    }
+  }
+  return n;
+}
+
+function run(bin, crdDir, files) {
+  const res = spawnSync(bin, ['--local-crds', crdDir, '--version', K8S_VERSION, '-o', 'json', ...files], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  let report;
+  try {
+    report = JSON.parse(res.stdout);
+  } catch {
+    throw new Error(`kubectl-validate gave no JSON (rc ${res.status}): ${res.stderr.slice(0, 2000)}`);
+  }
+  const failures = [];
+  let objects = 0;
+  for (const [file, statuses] of Object.entries(report)) {
+    for (const s of [].concat(statuses)) {
+      objects++;
+      if (s.status !== 'Success') failures.push(`${path.basename(file)}: ${s.message}`);
+    }
+  }
+  return { rc: res.status, objects, failures };
+}
+
+function selfTest(bin, crdDir, exampleDir) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-validate-bad-'));
+  const docs = readYamlDocs(path.join(exampleDir, 'qat-gateway.k8s.yaml'));
+  const mutate = (name, fn) => {
+    const copy = JSON.parse(JSON.stringify(docs));
+    fn(copy);
+    const file = path.join(tmp, `${name}.yaml`);
+    writeYamlDocs(file, copy);
+    return file;
+  };
+  const find = (d, kind) => d.find((o) => o.kind === kind);
+  const bad = [
+    mutate('port-70000', (d) => { find(d, 'Gateway').spec.listeners[0].port = 70000; }),
+    mutate('epp-target-namespace', (d) => { find(d, 'EnvoyPatchPolicy').spec.targetRef.namespace = 'default'; }),
+    mutate('cel-terminate-without-certificates', (d) => { delete find(d, 'Gateway').spec.listeners[0].tls.certificateRefs; }),
+    mutate('cel-envoyproxy-image', (d) => { find(d, 'EnvoyProxy').spec.provider.kubernetes.envoyDeployment.container.image = 'bad image!!'; }),
+    mutate('unknown-field', (d) => { find(d, 'TCPRoute').spec.bogus = true; }),
+  ];
+  for (const file of bad) {
+    const r = run(bin, crdDir, [file]);
+    if (r.failures.length === 0) throw new Error(`self-test: kubectl-validate accepted the broken ${path.basename(file)}`);
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+  return bad.length;
+}
+
+function main() {
+  const [bin, scenarioDir] = process.argv.slice(2);
+  const crdDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-crds-'));
+  const crds = usedCrds(crdDir);
+  const files = yamlFiles(scenarioDir);
+  const rejected = selfTest(bin, crdDir, path.join(scenarioDir, '..', 'example'));
+  const r = run(bin, crdDir, files);
+  fs.rmSync(crdDir, { recursive: true, force: true });
+  if (r.failures.length > 0 || r.rc !== 0) {
+    console.error(r.failures.join('\n'));
+    console.error(`kubectl-validate: ${r.failures.length} of ${r.objects} objects invalid`);
+    process.exit(1);
+  }
+  const kinds = new Set(files.flatMap((f) => readYamlDocs(f).map((d) => d.kind)));
+  console.log(`kubectl-validate (k8s ${K8S_VERSION}, ${crds} upstream CRDs): ${r.objects} objects in ${files.length} scenario files valid ` +
+    `(${kinds.size} kinds); ${rejected}/${rejected} broken variants rejected`);
+}
+
+main();

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// Synth cost of the compiled library (never ts-node): `npm run bench` after `npx projen compile`
+// and `npx projen example` (which compiles the example to build/).
+//
+// For the example app and for apps of 1, 10 and 100 gateways it reports, as the median of RUNS
+// fresh processes: synth time (construction + app.synth(), modules already loaded), module load
+// time, whole-process time and peak RSS; and the same objects replayed by a bare cdk8s app as raw
+// ApiObjects (the floor), with the ratio ours/bare and the growth from 10 to 100 gateways.
+'use strict';
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+function child(mode, scenario, n, objectsFile) {
+  const t0 = process.hrtime.bigint();
+  const cdk8s = require('cdk8s');
+  const lib = mode === 'ours' ? require(path.join(root, 'lib')) : undefined;
+  const edge = mode === 'ours' && scenario === 'example' ? require(path.join(root, 'build', 'examples', 'edge.js')) : undefined;
+  const replay = mode === 'bare' ? JSON.parse(fs.readFileSync(objectsFile, 'utf8')) : undefined;
+  const t1 = process.hrtime.bigint();
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-bench-'));
+  const app = new cdk8s.App({ outdir });
+  if (mode === 'bare') {
+    for (const [chartId, objects] of replay) {
+      const chart = new cdk8s.Chart(app, chartId);
+      objects.forEach((o, i) => new cdk8s.ApiObject(chart, `o${i}`, o));
+    }
+  } else if (scenario === 'example') {
+    edge.defineEdge(app);
+  } else {
+    gateways(cdk8s, lib, app, n);
+  }
+  app.synth();
+  const t2 = process.hrtime.bigint();
+  if (mode === 'ours' && objectsFile) {
+    // The objects as synthesized, per chart, for the bare replay.
+    fs.writeFileSync(objectsFile, JSON.stringify(app.charts.map((c) => [c.node.id, c.toJson()])));
+  }
+  fs.rmSync(outdir, { recursive: true, force: true });
+  process.stdout.write(JSON.stringify({ loadMs: Number(t1 - t0) / 1e6, synthMs: Number(t2 - t1) / 1e6, rssMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+function gateways(cdk8s, lib, app, n) {
+  const providers = [
+    () => lib.KeyProvider.qat(),
+    () => lib.KeyProvider.cryptoMb({ placement: lib.NodePlacement.PREFERRED }),
+    () => lib.KeyProvider.software(),
+  ];
+  for (let i = 0; i < n; i++) {
+    const chart = new cdk8s.Chart(app, `gw-${i}`);
+    new lib.AcceleratedTlsGateway(chart, 'gw', {
+      namespace: `tenant-${i}`,
+      name: 'eg',
+      provider: providers[i % providers.length](),
+      listeners: [{
+        hostname: `www.tenant-${i}.example.com`,
+        certificate: lib.TlsCertificate.fromSecretName(`cert-${i}`, { keyAlgorithm: lib.KeyAlgorithm.RSA_2048 }),
+        backend: { serviceName: 'backend', port: 3000 },
+      }],
+    });
+  }
+}
+
+function measure(mode, scenario, n, objectsFile) {
+  const runs = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = process.hrtime.bigint();
+    const res = spawnSync(process.execPath, [__filename, '--child', mode, scenario, String(n), objectsFile ?? ''], { encoding: 'utf8' });
+    const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (res.status !== 0) throw new Error(`${mode} ${scenario} ${n}: ${res.stderr}`);
+    runs.push({ ...JSON.parse(res.stdout), wallMs });
+  }
+  const median = (k) => runs.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+  return { synthMs: median('synthMs'), loadMs: median('loadMs'), wallMs: median('wallMs'), rssMb: median('rssMb') };
+}
+
+function main() {
+  if (!fs.existsSync(path.join(root, 'lib', 'index.js')) || !fs.existsSync(path.join(root, 'build', 'examples', 'edge.js'))) {
+    execFileSync('npx', ['projen', 'compile'], { cwd: root, stdio: 'inherit' });
+    execFileSync('npx', ['tsc', '-p', 'examples/tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-bench-objects-'));
+  const rows = [];
+  for (const [scenario, n] of [['example', 0], ['gateways', 1], ['gateways', 10], ['gateways', 100]]) {
+    const objectsFile = path.join(tmp, `${scenario}-${n}.json`);
+    const ours = measure('ours', scenario, n, objectsFile);
+    const bare = measure('bare', scenario, n, objectsFile);
+    rows.push({ scenario: scenario === 'example' ? 'example app' : `${n} gateway${n > 1 ? 's' : ''}`, n, ours, bare });
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+
+  const f = (x) => x.toFixed(1).padStart(8);
+  console.log(`synth benchmark: median of ${RUNS} fresh processes, node ${process.version}, ${os.cpus().length} CPUs`);
+  console.log('scenario        synth ms  bare ms  ours/bare  load ms  process ms  peak RSS MB');
+  for (const r of rows) {
+    console.log(`${r.scenario.padEnd(14)}${f(r.ours.synthMs)} ${f(r.bare.synthMs)} ${(r.ours.synthMs / r.bare.synthMs).toFixed(2).padStart(9)} ${f(r.ours.loadMs)} ${f(r.ours.wallMs).padStart(11)} ${f(r.ours.rssMb).padStart(12)}`);
+  }
+  const by = (n) => rows.find((r) => r.n === n && r.scenario !== 'example app');
+  const growth = by(100).ours.synthMs / by(10).ours.synthMs;
+  const ratio100 = by(100).ours.synthMs / by(100).bare.synthMs;
+  const example = rows[0].ours.wallMs;
+  console.log(`growth 10 -> 100 gateways: ${growth.toFixed(2)}x (target <= 12x)`);
+  console.log(`ours/bare at 100 gateways: ${ratio100.toFixed(2)} (target <= 1.3)`);
+  console.log(`example app whole process: ${example.toFixed(0)} ms (target <= 2000 ms)`);
+  const py = process.env.ATLS_PYTHON;
+  if (py) {
+    const times = [];
+    for (let r = 0; r < RUNS; r++) {
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-bench-py-'));
+      const t0 = process.hrtime.bigint();
+      execFileSync(py, [path.join(root, 'examples', 'python', 'app.py'), out], { stdio: 'ignore' });
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+    times.sort((a, b) => a - b);
+    console.log(`python example whole process: ${times[Math.floor(times.length / 2)].toFixed(0)} ms (TypeScript: ${example.toFixed(0)} ms)`);
+  }
+}
+
+if (process.argv[2] === '--child') {
+  child(process.argv[3], process.argv[4], Number(process.argv[5]), process.argv[6] || undefined);
+} else {
+  main();
+}
