@@ -75,8 +75,12 @@ describe('the NodeFeatureRule', () => {
 describe('CryptoMB gateway affinity', () => {
   const ours = [{ key: CryptoMbAffinity.NODE_LABEL, operator: 'In', values: ['true'] }];
   const seed = SEED_LABELS.map((key) => ({ key, operator: 'Exists' }));
-  const required = (expr: any[]) => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expr }] } } });
-  const preferred = (expr: any[]) => ({ nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: expr } }] } });
+  const required = (expr: any[]) => ({
+    nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expr }] } },
+  });
+  const preferred = (expr: any[]) => ({
+    nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: expr } }] },
+  });
 
   test.each<[Nfd, NodePlacement | undefined, any]>([
     ['affinity', undefined, required(ours)],
