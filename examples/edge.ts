@@ -1,10 +1,11 @@
 // The seed's scenario as an app: the TLS-termination backend behind a QAT gateway, a CryptoMB
-// gateway and a software baseline, each chart in its own file, the Envoy Gateway config in a
-// chart of its own. `npx projen example` synthesizes it into dist/manifests/.
+// gateway and a software baseline, each chart in its own file, the Envoy Gateway config and the
+// node features (NFD and the CryptoMB rule) in charts of their own. `npx projen example`
+// synthesizes it into dist/manifests/.
 import { App, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  AcceleratedTlsGateway, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, NodePlacement, TlsCertificate,
+  AcceleratedTlsGateway, CryptoMbAffinity, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, TlsCertificate,
 } from '../src';
 
 /** Backend of Envoy Gateway's tls-termination example: echo-basic on port 3000. */
@@ -58,7 +59,7 @@ export function defineEdge(app: App): void {
 
   const gateways: Array<[string, KeyProvider]> = [
     ['qat', KeyProvider.qat({ pollDelay: Duration.millis(1), fallback: true })],
-    ['cryptomb', KeyProvider.cryptoMb({ pollDelay: Duration.millis(1), fallback: true, placement: NodePlacement.PREFERRED })],
+    ['cryptomb', KeyProvider.cryptoMb({ pollDelay: Duration.millis(1), fallback: true })],
     ['software', KeyProvider.software()],
   ];
   for (const [kind, provider] of gateways) {
@@ -67,4 +68,6 @@ export function defineEdge(app: App): void {
   }
 
   new EnvoyGatewayConfig(new Chart(app, 'envoy-gateway-config'), 'config');
+  // NFD and the rule labelling CryptoMB-capable nodes, which the CryptoMB gateway requires.
+  new CryptoMbAffinity(new Chart(app, 'node-features'), 'cryptomb');
 }

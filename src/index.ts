@@ -5,3 +5,6 @@ export * from './tls-certificate';
 export * from './envoy-gateway-config';
 export * from './accelerated-tls-gateway';
 export * from './node-feature-discovery';
+export * from './nfd-worker-config';
+export * from './crypto-mb-affinity';
+export * as nfd from './imports/nfd.k8s-sigs.io';
