@@ -5,3 +5,7 @@ export * from './tls-certificate';
 export * from './envoy-gateway-config';
 export * from './accelerated-tls-gateway';
 export * from './node-feature-discovery';
+export * from './qat-services';
+export * from './qat-device-plugin';
+export * from './qat-host-prep';
+export * from './qat-node-prep';
