@@ -47,6 +47,11 @@ write_file() {
 [[ -z "$VFIO_OWNER" || "$VFIO_OWNER" =~ ^[0-9]+$ ]] || fail "QAT_PREP_VFIO_OWNER must be a numeric uid, not '$VFIO_OWNER'"
 [[ -z "$RUNTIME" || "$RUNTIME" == containerd || "$RUNTIME" == crio ]] || fail "QAT_PREP_RUNTIME must be containerd or crio, not '$RUNTIME'"
 [[ "$MEMLOCK" =~ ^([0-9]+|infinity)$ ]] || fail "QAT_PREP_MEMLOCK must be a number of bytes or infinity, not '$MEMLOCK'"
+# Checked before any step, so a misconfigured node is left untouched.
+unit="$RUNTIME.service"
+if [[ -n "$RUNTIME" ]] && ! systemctl cat "$unit" >/dev/null 2>&1; then
+  fail "$unit is not a systemd unit on this node; switch the memlock step off and raise the limit by hand"
+fi
 
 # Step 1: vfio-pci, which the QAT init container binds the VFs to (built-in modules also
 # appear under /sys/module).
@@ -82,8 +87,6 @@ fi
 # Step 3: the runtime's memlock limit, inherited by every container it starts (qatlib pins
 # DMA memory). Restarting the runtime keeps running containers; it happens only on a change.
 if [[ -n "$RUNTIME" ]]; then
-  unit="$RUNTIME.service"
-  systemctl cat "$unit" >/dev/null 2>&1 || fail "$unit is not a systemd unit on this node; disable the memlock step and raise the limit by hand"
   if write_file "/etc/systemd/system/$unit.d/99-qat-memlock.conf" "$HEADER
 [Service]
 LimitMEMLOCK=$MEMLOCK"; then
