@@ -1,10 +1,11 @@
 // The seed's scenario as an app: the TLS-termination backend behind a QAT gateway, a CryptoMB
 // gateway and a software baseline, each chart in its own file, the Envoy Gateway config in a
-// chart of its own. `npx projen example` synthesizes it into dist/manifests/.
+// chart of its own, and the QAT node preparation (device plugin, VF setup, host preparation,
+// node rules) in another. `npx projen example` synthesizes it into dist/manifests/.
 import { App, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  AcceleratedTlsGateway, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, NodePlacement, TlsCertificate,
+  AcceleratedTlsGateway, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, NodePlacement, QatNodePrep, TlsCertificate,
 } from '../src';
 
 /** Backend of Envoy Gateway's tls-termination example: echo-basic on port 3000. */
@@ -67,4 +68,8 @@ export function defineEdge(app: App): void {
   }
 
   new EnvoyGatewayConfig(new Chart(app, 'envoy-gateway-config'), 'config');
+
+  // Every QAT step of the seed Kubernetes can take: plugin, VFs (sym;asym -> qat.intel.com/cy,
+  // what the QAT gateway requests), vfio-pci, /dev/vfio access, memlock, NFD rules.
+  new QatNodePrep(new Chart(app, 'qat-node-prep'), 'qat');
 }

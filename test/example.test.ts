@@ -41,7 +41,7 @@ test('the compiled example writes byte-identical YAML in two separate processes'
   };
   const a = run();
   const b = run();
-  expect(a.files).toEqual(['backend.k8s.yaml', 'cryptomb-gateway.k8s.yaml', 'envoy-gateway-config.k8s.yaml', 'qat-gateway.k8s.yaml', 'software-gateway.k8s.yaml']);
+  expect(a.files).toEqual(['backend.k8s.yaml', 'cryptomb-gateway.k8s.yaml', 'envoy-gateway-config.k8s.yaml', 'qat-gateway.k8s.yaml', 'qat-node-prep.k8s.yaml', 'software-gateway.k8s.yaml']);
   expect(a.text).toBe(b.text);
   expect(YAML.parseAllDocuments(a.text).length).toBeGreaterThan(10);
 });
