@@ -95,7 +95,7 @@ export class QatHostPrep extends Construct {
     const namespace = checkLabel(this, 'namespace', props.namespace ?? 'inteldeviceplugins-system');
     const nodeSelector = props.nodeSelector ?? { [QatHostPrep.PF_LABEL]: 'true', 'kubernetes.io/arch': 'amd64' };
     checkStringMap(this, 'nodeSelector', nodeSelector);
-    const env = QatHostPrep.environment(this, props);
+    const env = environment(this, props);
     if (env.every((e) => e.value === '' || e.value === 'false')) {
       throw ruleError('ATLS-QAT002', this, 'loadVfioPci', 'every host preparation step is off: leave the DaemonSet out instead');
     }
@@ -132,24 +132,24 @@ export class QatHostPrep extends Construct {
       },
     });
   }
+}
 
-  /** The script's switches, validated. */
-  private static environment(scope: Construct, props: QatHostPrepOptions): k8s.EnvVar[] {
-    const vfio = props.vfioAccess ?? true;
-    const memlock = props.raiseMemlock ?? true;
-    if (!vfio && props.vfioUid !== undefined) throw ruleError('ATLS-QAT002', scope, 'vfioUid', 'needs vfioAccess');
-    if (!memlock && (props.memlockBytes !== undefined || props.containerRuntime !== undefined)) {
-      throw ruleError('ATLS-QAT002', scope, props.memlockBytes !== undefined ? 'memlockBytes' : 'containerRuntime', 'needs raiseMemlock');
-    }
-    const uid = vfio ? checkInt(scope, 'vfioUid', props.vfioUid ?? 65532, 0, 2 ** 32 - 2) : undefined;
-    // qatlib needs 16 MiB per VF; below 1 MiB is a mistake, not a limit.
-    const bytes = memlock ? checkInt(scope, 'memlockBytes', props.memlockBytes ?? 134217728, 1048576) : undefined;
-    const runtime = memlock ? checkEnum(scope, 'containerRuntime', props.containerRuntime ?? ContainerRuntime.CONTAINERD, ContainerRuntime) : undefined;
-    return [
-      { name: 'QAT_PREP_LOAD_VFIO_PCI', value: String(props.loadVfioPci ?? true) },
-      { name: 'QAT_PREP_VFIO_OWNER', value: uid === undefined ? '' : String(uid) },
-      { name: 'QAT_PREP_RUNTIME', value: runtime ?? '' },
-      { name: 'QAT_PREP_MEMLOCK', value: bytes === undefined ? '' : String(bytes) },
-    ];
+/** The script's switches, validated. */
+function environment(scope: Construct, props: QatHostPrepOptions): k8s.EnvVar[] {
+  const vfio = props.vfioAccess ?? true;
+  const memlock = props.raiseMemlock ?? true;
+  if (!vfio && props.vfioUid !== undefined) throw ruleError('ATLS-QAT002', scope, 'vfioUid', 'needs vfioAccess');
+  if (!memlock && (props.memlockBytes !== undefined || props.containerRuntime !== undefined)) {
+    throw ruleError('ATLS-QAT002', scope, props.memlockBytes !== undefined ? 'memlockBytes' : 'containerRuntime', 'needs raiseMemlock');
   }
+  const uid = vfio ? checkInt(scope, 'vfioUid', props.vfioUid ?? 65532, 0, 2 ** 32 - 2) : undefined;
+  // qatlib needs 16 MiB per VF; below 1 MiB is a mistake, not a limit.
+  const bytes = memlock ? checkInt(scope, 'memlockBytes', props.memlockBytes ?? 134217728, 1048576) : undefined;
+  const runtime = memlock ? checkEnum(scope, 'containerRuntime', props.containerRuntime ?? ContainerRuntime.CONTAINERD, ContainerRuntime) : undefined;
+  return [
+    { name: 'QAT_PREP_LOAD_VFIO_PCI', value: String(props.loadVfioPci ?? true) },
+    { name: 'QAT_PREP_VFIO_OWNER', value: uid === undefined ? '' : String(uid) },
+    { name: 'QAT_PREP_RUNTIME', value: runtime ?? '' },
+    { name: 'QAT_PREP_MEMLOCK', value: bytes === undefined ? '' : String(bytes) },
+  ];
 }

@@ -33,7 +33,7 @@ describe('the plugin DaemonSet against the upstream v0.36.0 render', () => {
     // The intended differences, and nothing else:
     expect(diffPaths(upstream, ours)).toEqual([
       '.metadata.namespace', // upstream has none: kubectl's current namespace
-      `.spec.template.spec.initContainers[0].env[1]`, // ENABLED_QAT_PF_PCIIDS, explicit (the script's default list)
+      '.spec.template.spec.initContainers[0].env[1]', // ENABLED_QAT_PF_PCIIDS, explicit (the script's default list)
       `.spec.template.spec.nodeSelector.${READY}`, // only nodes NFD found ready (PF, intel_qat, vfio-pci)
     ]);
     expect(ours.metadata.namespace).toBe(NS);

@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { QatHostPrep } from '../src';
-import { QAT_HOST_PREP_SCRIPT } from '../src/qat-host-prep-script';
 import { find, newChart, synthApp } from './util';
+import { QAT_HOST_PREP_SCRIPT } from '../src/qat-host-prep-script';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-qat-prep-'));
 const SCRIPT = path.join(tmp, 'qat-host-prep.sh');
@@ -90,7 +90,7 @@ class FakeNode {
         const p = path.join(dir, name);
         const st = fs.lstatSync(p);
         const rel = path.relative(this.root, p);
-        out[rel] = `${st.isDirectory() ? 'd' : 'f'} ${(st.mode & 0o7777).toString(8)} ${st.uid}${st.isDirectory() ? '' : ' ' + fs.readFileSync(p, 'utf8')}`;
+        out[rel] = `${st.isDirectory() ? 'd' : 'f'} ${(st.mode % 0o10000).toString(8)} ${st.uid}${st.isDirectory() ? '' : ' ' + fs.readFileSync(p, 'utf8')}`;
         if (st.isDirectory()) walk(p);
       }
     };

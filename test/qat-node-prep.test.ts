@@ -7,9 +7,9 @@ import * as YAML from 'yaml';
 import {
   ContainerRuntime, NodeFeatureDiscovery, QatDevicePlugin, QatHostPrep, QatNodePrep, QatNodePrepProps, QatServices,
 } from '../src';
+import { find, newChart, synthApp, upstreamFile } from './util';
 import { AppRegistry } from '../src/app-registry';
 import { QAT_HOST_PREP_SCRIPT } from '../src/qat-host-prep-script';
-import { find, newChart, synthApp, upstreamFile } from './util';
 
 function prep(props: QatNodePrepProps = {}, setup?: (chart: Chart) => void) {
   const { app, chart } = newChart();
@@ -135,7 +135,8 @@ test('host preparation is opt-out: no PF rule and no privileged DaemonSet', () =
 test('steps, runtime, limit and tolerations reach the host-prep DaemonSet', () => {
   const tolerations = [{ key: 'qat', operator: 'Exists' }];
   const { objects } = prep({
-    namespace: 'qat-system', tolerations,
+    namespace: 'qat-system',
+    tolerations,
     hostPrep: { loadVfioPci: false, vfioUid: 101, containerRuntime: ContainerRuntime.CRIO, memlockBytes: 268435456 },
   });
   const pod = find(objects, 'DaemonSet', 'qat-host-prep').spec.template.spec;
