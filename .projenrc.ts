@@ -20,6 +20,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'kubernetes-models@4.5.1',
     'fast-check@^3',
     'yaml@^2',
+    'ajv@^6',
   ],
   publishToPypi: { distName: 'cdk8s-accelerated-tls', module: 'cdk8s_accelerated_tls' },
   jestOptions: {

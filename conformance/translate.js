@@ -184,7 +184,7 @@ function proveItFails(egctl, exampleFile, tmp) {
 function main() {
   const [egctl, scenarioDir] = process.argv.slice(2);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-egctl-'));
-  const broken = proveItFails(egctl, path.join(scenarioDir, '..', 'example', 'qat-gateway.k8s.yaml'), tmp);
+  const broken = proveItFails(egctl, path.join(scenarioDir, '..', 'example', '0001-qat-gateway.k8s.yaml'), tmp);
   const total = { inputs: 0, gateways: 0, listeners: 0, routes: 0, policies: 0 };
   const failures = [];
   for (const f of yamlFiles(scenarioDir)) {

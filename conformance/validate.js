@@ -55,7 +55,7 @@ function run(bin, crdDir, files) {
 
 function selfTest(bin, crdDir, exampleDir) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-validate-bad-'));
-  const docs = readYamlDocs(path.join(exampleDir, 'qat-gateway.k8s.yaml'));
+  const docs = readYamlDocs(path.join(exampleDir, '0001-qat-gateway.k8s.yaml'));
   const mutate = (name, fn) => {
     const copy = JSON.parse(JSON.stringify(docs));
     fn(copy);

@@ -1,11 +1,12 @@
 // The seed's scenario as an app: the TLS-termination backend behind a QAT gateway, a CryptoMB
-// gateway and a software baseline, each chart in its own file, the Envoy Gateway config and the
-// node features (NFD and the CryptoMB rule) in charts of their own. `npx projen example`
-// synthesizes it into dist/manifests/.
+// gateway and a software baseline, each chart in its own file; the Envoy Gateway config, the
+// node features (NFD and the CryptoMB rule) and the QAT node preparation (device plugin, VF setup,
+// host preparation, node rules) in charts of their own. `npx projen example` synthesizes it into
+// dist/manifests/.
 import { App, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  AcceleratedTlsGateway, CryptoMbAffinity, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, TlsCertificate,
+  AcceleratedTlsGateway, CryptoMbAffinity, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, QatNodePrep, TlsCertificate,
 } from '../src';
 
 /** Backend of Envoy Gateway's tls-termination example: echo-basic on port 3000. */
@@ -70,4 +71,8 @@ export function defineEdge(app: App): void {
   new EnvoyGatewayConfig(new Chart(app, 'envoy-gateway-config'), 'config');
   // NFD and the rule labelling CryptoMB-capable nodes, which the CryptoMB gateway requires.
   new CryptoMbAffinity(new Chart(app, 'node-features'), 'cryptomb');
+
+  // Every QAT step of the seed Kubernetes can take: plugin, VFs (sym;asym -> qat.intel.com/cy,
+  // what the QAT gateway requests), vfio-pci, /dev/vfio access, memlock, NFD rules.
+  new QatNodePrep(new Chart(app, 'qat-node-prep'), 'qat');
 }

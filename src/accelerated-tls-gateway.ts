@@ -549,7 +549,7 @@ export class AcceleratedTlsGateway extends Construct {
         'REQUIRED placement needs node labels: add CryptoMbAffinity (or NodeFeatureDiscovery.useExisting) to the app, or use NodePlacement.PREFERRED/ANY'));
     }
     if (provider.kind === KeyProviderKind.QAT && reg.qatResources && !reg.qatResources.includes(provider.resourceName!)) {
-      errors.push(ruleViolation('ATLS-KEY002', this, 'provider.resourceName',
+      errors.push(ruleViolation('ATLS-QAT001', this, 'provider.resourceName',
         `the app's QAT device plugin advertises ${reg.qatResources.join(', ')}, not ${provider.resourceName}`));
     }
     for (const l of this.listeners) {

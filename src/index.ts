@@ -8,3 +8,7 @@ export * from './node-feature-discovery';
 export * from './nfd-worker-config';
 export * from './crypto-mb-affinity';
 export * as nfd from './imports/nfd.k8s-sigs.io';
+export * from './qat-services';
+export * from './qat-device-plugin';
+export * from './qat-host-prep';
+export * from './qat-node-prep';

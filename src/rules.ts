@@ -43,6 +43,8 @@ const RULES: RuleInfo[] = [
   { id: 'ATLS-MRG001', acknowledgeable: false, description: 'Merged gateways must share one GatewayClass that exactly one of them creates.' },
   { id: 'ATLS-NFD001', acknowledgeable: false, description: 'Node Feature Discovery props must be valid: image, worker tolerations, worker config, extra NodeFeatureRules.' },
   { id: 'ATLS-AFF001', acknowledgeable: false, description: 'CryptoMB with REQUIRED placement needs Node Feature Discovery labels (CryptoMbAffinity or NodeFeatureDiscovery.useExisting).' },
+  { id: 'ATLS-QAT001', acknowledgeable: false, description: 'A QAT gateway must request a resource the app\'s QAT device plugin advertises for its configured services.' },
+  { id: 'ATLS-QAT002', acknowledgeable: false, description: 'QAT device plugin and host preparation settings must be valid (flags, PCI ids, uid, memlock, node selector).' },
 ];
 
 const acknowledgements = new WeakMap<IConstruct, Map<string, string>>();

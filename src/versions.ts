@@ -39,6 +39,12 @@ export class Versions {
   /** Intel QAT init container image (creates VFs, binds them to vfio-pci, configures services). */
   public static readonly QAT_INITCONTAINER_IMAGE = 'intel/intel-qat-initcontainer:0.36.0';
 
+  /**
+   * Image of the QAT host-preparation DaemonSet. It only needs `sh`, `nsenter` and `sleep`:
+   * the script itself runs with the host's bash and tools.
+   */
+  public static readonly QAT_HOST_PREP_IMAGE = 'docker.io/library/busybox:1.37.0';
+
   /** cert-manager API version used for Certificate and Issuer objects. */
   public static readonly CERT_MANAGER_API = 'cert-manager.io/v1';
 

@@ -41,7 +41,11 @@ test('the compiled example writes byte-identical YAML in two separate processes'
   };
   const a = run();
   const b = run();
-  expect(a.files).toEqual(['backend.k8s.yaml', 'cryptomb-gateway.k8s.yaml', 'envoy-gateway-config.k8s.yaml', 'node-features.k8s.yaml', 'qat-gateway.k8s.yaml', 'software-gateway.k8s.yaml']);
+  expect(a.files).toEqual([
+    // Numbered by cdk8s in dependency order: NFD (and its CRDs) before the rules that need them.
+    '0000-backend.k8s.yaml', '0001-qat-gateway.k8s.yaml', '0002-cryptomb-gateway.k8s.yaml', '0003-software-gateway.k8s.yaml',
+    '0004-envoy-gateway-config.k8s.yaml', '0005-node-features.k8s.yaml', '0006-qat-node-prep.k8s.yaml',
+  ]);
   expect(a.text).toBe(b.text);
   expect(YAML.parseAllDocuments(a.text).length).toBeGreaterThan(10);
 });

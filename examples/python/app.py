@@ -8,12 +8,13 @@ from cdk8s import App, Chart, Duration
 from cdk8s_plus_28 import k8s
 from cdk8s_accelerated_tls import (
     AcceleratedTlsGateway,
+    CryptoMbAffinity,
     EnvoyGatewayConfig,
     GatewayListener,
     KeyAlgorithm,
     KeyProvider,
     ListenerBackend,
-    NodePlacement,
+    QatNodePrep,
     TlsCertificate,
 )
 
@@ -73,7 +74,7 @@ def define_edge(app: App) -> None:
     )]
     gateways = [
         ("qat", KeyProvider.qat(poll_delay=Duration.millis(1), fallback=True)),
-        ("cryptomb", KeyProvider.crypto_mb(poll_delay=Duration.millis(1), fallback=True, placement=NodePlacement.PREFERRED)),
+        ("cryptomb", KeyProvider.crypto_mb(poll_delay=Duration.millis(1), fallback=True)),
         ("software", KeyProvider.software()),
     ]
     for kind, provider in gateways:
@@ -81,6 +82,10 @@ def define_edge(app: App) -> None:
         AcceleratedTlsGateway(chart, "gw", namespace="default", name=f"eg-{kind}", provider=provider, listeners=listeners)
 
     EnvoyGatewayConfig(Chart(app, "envoy-gateway-config"), "config")
+    # NFD and the rule labelling CryptoMB-capable nodes, which the CryptoMB gateway requires.
+    CryptoMbAffinity(Chart(app, "node-features"), "cryptomb")
+    # Every QAT step of the seed Kubernetes can take.
+    QatNodePrep(Chart(app, "qat-node-prep"), "qat")
 
 
 if __name__ == "__main__":
