@@ -8,6 +8,9 @@ import {
   EnvoyPatchPolicy, EnvoyPatchPolicySpecJsonPatchesOperationOp, EnvoyPatchPolicySpecJsonPatchesType, EnvoyPatchPolicySpecType, EnvoyProxy,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerResourcesLimits as Limit,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerResourcesRequests as Request,
+  EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategyRollingUpdateMaxSurge as MaxSurge,
+  EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategyRollingUpdateMaxUnavailable as MaxUnavailable,
+  EnvoyProxySpecProviderKubernetesEnvoyPdbMaxUnavailable as PdbMaxUnavailable,
 } from './imports/gateway.envoyproxy.io';
 import { Gateway, GatewayClass, HttpRoute, ReferenceGrant, TcpRoute } from './imports/gateway.networking.k8s.io';
 import { KeyProvider, KeyProviderKind, NodePlacement } from './key-provider';
@@ -93,7 +96,8 @@ export interface EnvoyOptions {
    */
   readonly concurrency?: number;
   /**
-   * Envoy replicas.
+   * Envoy replicas. Two or more add a PodDisruptionBudget (one pod unavailable at a time) and
+   * spread the pods across nodes.
    * @default Envoy Gateway's default (1)
    */
   readonly replicas?: number;
@@ -384,14 +388,31 @@ export class AcceleratedTlsGateway extends Construct {
     }
     if (envoy.tolerations?.length) pod.tolerations = envoy.tolerations;
     if (envoy.imagePullSecrets?.length) pod.imagePullSecrets = envoy.imagePullSecrets.map((name) => ({ name }));
+    const ha = (envoy.replicas ?? 1) >= 2;
+    if (ha) {
+      // Envoy Gateway labels its Envoy pods with the owning gateway (or class, when merged).
+      const owner = this.mergeGateways
+        ? { 'gateway.envoyproxy.io/owning-gatewayclass': this.gatewayClassName }
+        : { 'gateway.envoyproxy.io/owning-gateway-name': this.name, 'gateway.envoyproxy.io/owning-gateway-namespace': this.namespace };
+      pod.topologySpreadConstraints = [{
+        maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'envoy', ...owner } },
+      }];
+    }
     return {
       concurrency,
       ...(this.mergeGateways ? { mergeGateways: true } : {}),
       provider: {
         type: 'Kubernetes',
         kubernetes: {
+          ...(ha ? { envoyPdb: { maxUnavailable: PdbMaxUnavailable.fromNumber(1) } } : {}),
           envoyDeployment: {
             ...(envoy.replicas !== undefined ? { replicas: envoy.replicas } : {}),
+            // A surge pod would need a free QAT VF; when all are taken the rollout would never
+            // finish. Replacing one pod at a time frees its VF first.
+            ...(provider.kind === KeyProviderKind.QAT
+              ? { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: MaxSurge.fromNumber(0), maxUnavailable: MaxUnavailable.fromNumber(1) } } }
+              : {}),
             container: {
               image: envoy.image ?? Versions.ENVOY_CONTRIB_IMAGE,
               resources: {

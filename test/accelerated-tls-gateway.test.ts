@@ -53,6 +53,7 @@ describe('QAT gateway (the seed scenario)', () => {
           envoyDeployment: {
             container: { image: 'docker.io/envoyproxy/envoy:contrib-v1.39.0', resources: { requests: resources, limits: resources } },
             pod: { nodeSelector: { 'kubernetes.io/arch': 'amd64' } },
+            strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
           },
           envoyService: { name: 'envoy-default-eg', type: 'NodePort' },
         },
@@ -465,4 +466,43 @@ test('synthesis is deterministic', () => {
 
 test('cert-manager ECDSA declares P-256', () => {
   expect(TlsCertificate.certManager({ secretName: 's', dnsNames: ['a.example.com'], issuerName: 'i', algorithm: CertManagerKeyAlgorithm.ECDSA }).keyAlgorithm?.describe()).toBe('ECDSA P-256');
+});
+
+describe('reliability profile', () => {
+  test('two or more replicas add a PodDisruptionBudget and a spread across nodes', () => {
+    const { app } = gateway({ envoy: { replicas: 3 } });
+    const k = find(synthApp(app), 'EnvoyProxy').spec.provider.kubernetes;
+    expect(k.envoyPDB).toEqual({ maxUnavailable: 1 });
+    expect(k.envoyDeployment.pod.topologySpreadConstraints).toEqual([{
+      maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'envoy', 'gateway.envoyproxy.io/owning-gateway-name': 'eg', 'gateway.envoyproxy.io/owning-gateway-namespace': 'default' } },
+    }]);
+  });
+
+  test('one replica gets neither', () => {
+    const k = find(synthApp(gateway().app), 'EnvoyProxy').spec.provider.kubernetes;
+    expect(k.envoyPDB).toBeUndefined();
+    expect(k.envoyDeployment.pod.topologySpreadConstraints).toBeUndefined();
+  });
+
+  test('QAT gateways never surge (a surge pod would wait forever for a free VF); others keep the default', () => {
+    const qat = find(synthApp(gateway().app), 'EnvoyProxy').spec.provider.kubernetes.envoyDeployment;
+    expect(qat.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+    const cmb = find(synthApp(gateway({ provider: KeyProvider.cryptoMb({ placement: NodePlacement.ANY }) }).app), 'EnvoyProxy');
+    expect(cmb.spec.provider.kubernetes.envoyDeployment.strategy).toBeUndefined();
+  });
+
+  test('fallback defaults to true, and cannot save a non-contrib image', () => {
+    expect(KeyProvider.qat().fallback).toBe(true);
+    expect(KeyProvider.cryptoMb().fallback).toBe(true);
+    expect(() => gateway({ provider: KeyProvider.qat({ fallback: true }), envoy: { image: 'docker.io/envoyproxy/envoy:distroless-v1.39.0' } }))
+      .toThrow(/\[ATLS-IMG001\] test\/gw: envoy.image: .*rejects the qat provider config even with fallback/);
+  });
+
+  test('merged gateways spread by GatewayClass', () => {
+    const { app, chart } = newChart();
+    new AcceleratedTlsGateway(chart, 'a', { name: 'www', gatewayClassName: 'shared', mergeGateways: true, provider: KeyProvider.software(), listeners: [LISTENER], envoy: { replicas: 2 } });
+    const pod = find(synthApp(app), 'EnvoyProxy').spec.provider.kubernetes.envoyDeployment.pod;
+    expect(pod.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'envoy', 'gateway.envoyproxy.io/owning-gatewayclass': 'shared' });
+  });
 });
