@@ -395,7 +395,9 @@ export class AcceleratedTlsGateway extends Construct {
         ? { 'gateway.envoyproxy.io/owning-gatewayclass': this.gatewayClassName }
         : { 'gateway.envoyproxy.io/owning-gateway-name': this.name, 'gateway.envoyproxy.io/owning-gateway-namespace': this.namespace };
       pod.topologySpreadConstraints = [{
-        maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'ScheduleAnyway',
         labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'envoy', ...owner } },
       }];
     }

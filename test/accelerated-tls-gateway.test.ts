@@ -474,7 +474,9 @@ describe('reliability profile', () => {
     const k = find(synthApp(app), 'EnvoyProxy').spec.provider.kubernetes;
     expect(k.envoyPDB).toEqual({ maxUnavailable: 1 });
     expect(k.envoyDeployment.pod.topologySpreadConstraints).toEqual([{
-      maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
+      maxSkew: 1,
+      topologyKey: 'kubernetes.io/hostname',
+      whenUnsatisfiable: 'ScheduleAnyway',
       labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'envoy', 'gateway.envoyproxy.io/owning-gateway-name': 'eg', 'gateway.envoyproxy.io/owning-gateway-namespace': 'default' } },
     }]);
   });

@@ -1,7 +1,7 @@
 // Every core object we synthesize validates against the Kubernetes schema (kubernetes-models 4.5.1, CJS).
 import { Testing } from 'cdk8s';
-import { defineEdge } from '../examples/edge';
 import { synthApp } from './util';
+import { defineEdge } from '../examples/edge';
 import { validateCoreObjects } from './util/core-models';
 
 test('the example app’s core objects validate', () => {

@@ -50,10 +50,11 @@ const listener = fc.record({
   certificate,
   backend: fc.record({ serviceName: label, port, namespace: fc.option(label, { nil: undefined, freq: 3 }) }),
 }, { requiredKeys: ['certificate', 'backend'] });
+const pollMs = mostly(fc.constantFrom(1, 5, 200), fc.double({ min: 0, max: 2, noNaN: true }));
 const provider = fc.oneof(
-  fc.record({ ms: mostly(fc.constantFrom(1, 5, 200), fc.double({ min: 0, max: 2, noNaN: true })), fb: fc.boolean(), n: mostly(fc.constantFrom(1, 2), fc.integer({ min: -1, max: 4 })) })
+  fc.record({ ms: pollMs, fb: fc.boolean(), n: mostly(fc.constantFrom(1, 2), fc.integer({ min: -1, max: 4 })) })
     .map(({ ms, fb, n }) => KeyProvider.qat({ pollDelay: Duration.millis(ms), fallback: fb, resourcesPerReplica: n })),
-  fc.record({ ms: mostly(fc.constantFrom(1, 5, 200), fc.double({ min: 0, max: 2, noNaN: true })), p: fc.constantFrom(NodePlacement.REQUIRED, NodePlacement.PREFERRED, NodePlacement.ANY) })
+  fc.record({ ms: pollMs, p: fc.constantFrom(NodePlacement.REQUIRED, NodePlacement.PREFERRED, NodePlacement.ANY) })
     .map(({ ms, p }) => KeyProvider.cryptoMb({ pollDelay: Duration.millis(ms), placement: p })),
   fc.constant(KeyProvider.software()),
 );
