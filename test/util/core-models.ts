@@ -5,8 +5,6 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
-import { synthApp } from './util';
-import { defineEdge } from '../examples/edge';
 
 const MODELS: Record<string, new (o: any) => { validate(): void }> = {
   'v1/ConfigMap': ConfigMap,
