@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Chart, Testing } from 'cdk8s';
-import * as YAML from 'yaml';
+import { App, Chart, Testing, Yaml } from 'cdk8s';
 
 /** Upstream data (CRDs and reference renders), never committed: $ATLS_UPSTREAM_DIR. */
 export const UPSTREAM_DIR = path.resolve(process.env.ATLS_UPSTREAM_DIR ?? path.join(__dirname, '..', '..', '..', 'shared', 'upstream'));
@@ -19,21 +18,26 @@ export function newChart(id = 'test'): { app: App; chart: Chart } {
 }
 
 /**
- * Every object of every chart of the app, in order. With $ATLS_DUMP_DIR set, each synthesized
- * scenario is also written there as YAML, so the conformance stage validates what tests build.
+ * Every object of every chart of the app, in order. With $ATLS_DUMP_DIR set, synthesized
+ * scenarios are also written there (as cdk8s writes YAML), so the conformance stage validates
+ * what tests build; at most two per test, so property tests do not flood it.
  */
 export function synthApp(app: App): any[] {
   const objects = app.charts.flatMap((c) => Testing.synth(c));
   const dir = process.env.ATLS_DUMP_DIR;
   if (dir) {
-    const test = (expect.getState().currentTestName ?? 'scenario').replace(/[^A-Za-z0-9]+/g, '-').slice(0, 80);
-    const file = path.join(dir, `${path.basename(expect.getState().testPath ?? 'x', '.test.ts')}--${test}--${dumpCount++}.yaml`);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(file, objects.map((o) => YAML.stringify(o)).join('---\n'));
+    const state = expect.getState();
+    const test = `${path.basename(state.testPath ?? 'x', '.test.ts')}--${(state.currentTestName ?? 'scenario').replace(/[^A-Za-z0-9]+/g, '-').slice(0, 80)}`;
+    const n = dumped.get(test) ?? 0;
+    if (n < 2) {
+      dumped.set(test, n + 1);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `${test}--${n}.yaml`), Yaml.stringify(...objects));
+    }
   }
   return objects;
 }
-let dumpCount = 0;
+const dumped = new Map<string, number>();
 
 export function find(objects: any[], kind: string, name?: string): any {
   const hit = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
