@@ -43,7 +43,7 @@ def envoy_pods(target):
     """IPs of the target's running Envoy pods, or None when the API cannot be asked."""
     selector = ",".join("%s=%s" % kv for kv in sorted(target["podLabels"].items()))
     url = "%s/api/v1/namespaces/%s/pods?labelSelector=%s" % (
-        KUBE_API, target["envoyNamespace"], urllib.parse.quote(selector))
+        KUBE_API, target["envoyNamespace"], urllib.parse.quote(selector, safe=""))
     try:
         with open(KUBE_TOKEN) as f:
             token = f.read().strip()
