@@ -1,12 +1,14 @@
 // The seed's scenario as an app: the TLS-termination backend behind a QAT gateway, a CryptoMB
 // gateway and a software baseline, each chart in its own file; the Envoy Gateway config, the
 // node features (NFD and the CryptoMB rule) and the QAT node preparation (device plugin, VF setup,
-// host preparation, node rules) in charts of their own. `npx projen example` synthesizes it into
-// dist/manifests/.
+// host preparation, node rules) in charts of their own, and a handshake benchmark comparing each
+// accelerated gateway with a software baseline of its shape and placement. `npx projen example`
+// synthesizes it into dist/manifests/.
 import { App, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  AcceleratedTlsGateway, CryptoMbAffinity, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, QatNodePrep, TlsCertificate,
+  AcceleratedTlsGateway, CryptoMbAffinity, EnvoyGatewayConfig, HandshakeBenchmark, KeyAlgorithm, KeyProvider, NodePlacement,
+  QatNodePrep, TlsCertificate,
 } from '../src';
 
 /** Backend of Envoy Gateway's tls-termination example: echo-basic on port 3000. */
@@ -62,10 +64,13 @@ export function defineEdge(app: App): void {
     ['qat', KeyProvider.qat({ pollDelay: Duration.millis(1), fallback: true })],
     ['cryptomb', KeyProvider.cryptoMb({ pollDelay: Duration.millis(1), fallback: true })],
     ['software', KeyProvider.software()],
+    // The CryptoMB gateway's baseline: the same node type (its REQUIRED affinity), no provider.
+    ['software-cryptomb', KeyProvider.software({ placement: NodePlacement.REQUIRED })],
   ];
+  const gw: Record<string, AcceleratedTlsGateway> = {};
   for (const [kind, provider] of gateways) {
     const chart = new Chart(app, `${kind}-gateway`);
-    new AcceleratedTlsGateway(chart, 'gw', { namespace: 'default', name: `eg-${kind}`, provider, listeners });
+    gw[kind] = new AcceleratedTlsGateway(chart, 'gw', { namespace: 'default', name: `eg-${kind}`, provider, listeners });
   }
 
   new EnvoyGatewayConfig(new Chart(app, 'envoy-gateway-config'), 'config');
@@ -75,4 +80,9 @@ export function defineEdge(app: App): void {
   // Every QAT step of the seed Kubernetes can take: plugin, VFs (sym;asym -> qat.intel.com/cy,
   // what the QAT gateway requests), vfio-pci, /dev/vfio access, memlock, NFD rules.
   new QatNodePrep(new Chart(app, 'qat-node-prep'), 'qat');
+
+  // The seed's benchmark, fair: each accelerated gateway right after its own baseline, same flags.
+  new HandshakeBenchmark(new Chart(app, 'benchmark'), 'benchmark', {
+    targets: [gw.software, gw.qat, gw['software-cryptomb'], gw.cryptomb],
+  });
 }

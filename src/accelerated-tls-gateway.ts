@@ -243,6 +243,7 @@ export class AcceleratedTlsGateway extends Construct {
   public readonly listenerNames: string[];
 
   private readonly listeners: ResolvedListener[];
+  private readonly envoyOptions: EnvoyOptions;
 
   constructor(scope: Construct, id: string, props: AcceleratedTlsGatewayProps) {
     super(scope, id);
@@ -257,6 +258,7 @@ export class AcceleratedTlsGateway extends Construct {
     this.mergeGateways = props.mergeGateways ?? false;
     const createClass = props.createGatewayClass ?? true;
     const envoy = props.envoy ?? {};
+    this.envoyOptions = envoy;
     this.envoyNamespace = checkLabel(this, 'envoy.namespace', envoy.namespace ?? 'envoy-gateway-system');
     const defaultService = this.mergeGateways ? `envoy-${this.gatewayClassName}` : `envoy-${this.namespace}-${this.name}`;
     this.envoyServiceName = envoy.serviceName ?? dns1035(defaultService);
@@ -315,6 +317,35 @@ export class AcceleratedTlsGateway extends Construct {
       EnvoyGatewayConfig._ensure(Chart.of(this));
     }
     this.node.addValidation({ validate: () => this.validateAtSynth() });
+  }
+
+  /**
+   * @internal What a benchmark compares between a gateway and its baseline: the Envoy pods'
+   * shape and placement, resolved at synth (the CryptoMB affinity depends on the whole app).
+   * The QAT resource request is not part of it (a baseline has no provider).
+   */
+  public _envoyShape(): { [prop: string]: unknown } {
+    const e = this.envoyOptions;
+    const cpu = e.cpu ?? Cpu.millis(1000);
+    const placed = this.provider.placement !== undefined && this.provider.placement !== NodePlacement.ANY;
+    return {
+      'envoy.image': e.image ?? Versions.ENVOY_CONTRIB_IMAGE,
+      'envoy.cpu': cpu.amount,
+      'envoy.memory': `${(e.memory ?? Size.mebibytes(4096)).toMebibytes()}Mi`,
+      'envoy.concurrency': e.concurrency ?? Math.max(1, Math.floor(cpuCores(cpu))),
+      'envoy.replicas': e.replicas ?? 1,
+      'envoy.tolerations': e.tolerations ?? [],
+      'provider.placement': placed ? this.cryptoMbAffinity() : 'none',
+    };
+  }
+
+  /** @internal The listener a benchmark targets (the first) and the labels of the Envoy pods. */
+  public _benchmarkTarget(): { port: number; hostname?: string; keyType?: string; podLabels: { [key: string]: string } } {
+    const l = this.listeners[0];
+    const podLabels: { [key: string]: string } = this.mergeGateways
+      ? { 'gateway.envoyproxy.io/owning-gatewayclass': this.gatewayClassName }
+      : { 'gateway.envoyproxy.io/owning-gateway-name': this.name, 'gateway.envoyproxy.io/owning-gateway-namespace': this.namespace };
+    return { port: l.port, hostname: l.hostname, keyType: l.certificate.keyAlgorithm?.type, podLabels };
   }
 
   private checkProvider(provider: KeyProvider, envoy: EnvoyOptions): void {
@@ -382,7 +413,8 @@ export class AcceleratedTlsGateway extends Construct {
     if (provider.kind === KeyProviderKind.QAT) resources[provider.resourceName!] = String(provider.resourcesPerReplica);
     const concurrency = envoy.concurrency ?? Math.max(1, Math.floor(cpuCores(cpu)));
     const pod: any = { nodeSelector: { 'kubernetes.io/arch': 'amd64' } };
-    if (provider.kind === KeyProviderKind.CRYPTOMB && provider.placement !== NodePlacement.ANY) {
+    // CryptoMB, or a software baseline placed like one.
+    if (provider.placement !== undefined && provider.placement !== NodePlacement.ANY) {
       // Resolved at synth: the labels depend on what else the app contains.
       pod.affinity = Lazy.any({ produce: () => this.cryptoMbAffinity() });
     }
@@ -566,7 +598,7 @@ export class AcceleratedTlsGateway extends Construct {
     const errors: (string | undefined)[] = [];
     const reg = AppRegistry.of(this);
     const provider = this.provider;
-    if (provider.kind === KeyProviderKind.CRYPTOMB && provider.placement === NodePlacement.REQUIRED
+    if (provider.placement === NodePlacement.REQUIRED
       && reg.nfdMode === NfdMode.NONE && !reg.cryptoMbLabel) {
       errors.push(ruleViolation('ATLS-AFF001', this, 'provider.placement',
         'REQUIRED placement needs node labels: add CryptoMbAffinity (or NodeFeatureDiscovery.useExisting) to the app, or use NodePlacement.PREFERRED/ANY'));

@@ -12,3 +12,4 @@ export * from './qat-services';
 export * from './qat-device-plugin';
 export * from './qat-host-prep';
 export * from './qat-node-prep';
+export * from './handshake-benchmark';

@@ -50,6 +50,16 @@ export interface CryptoMbProviderOptions extends KeyProviderOptions {
   readonly placement?: NodePlacement;
 }
 
+/** Options of `KeyProvider.software()`. */
+export interface SoftwareProviderOptions {
+  /**
+   * Place the Envoy pods like a CryptoMB gateway with this placement, so a benchmark baseline
+   * runs on the same node type as the CryptoMB gateway it is compared with.
+   * @default NodePlacement.ANY (no affinity)
+   */
+  readonly placement?: NodePlacement;
+}
+
 /** The kind of private key provider. */
 export enum KeyProviderKind {
   /** Intel QuickAssist (contrib `qat` provider). */
@@ -77,8 +87,9 @@ export class KeyProvider {
   }
 
   /** No provider: the software baseline (same gateway, no patch policy). */
-  public static software(): KeyProvider {
-    return new KeyProvider(KeyProviderKind.SOFTWARE, undefined, undefined, undefined, undefined, undefined);
+  public static software(options: SoftwareProviderOptions = {}): KeyProvider {
+    return new KeyProvider(KeyProviderKind.SOFTWARE, undefined, undefined, undefined, undefined,
+      options.placement !== undefined && options.placement !== NodePlacement.ANY ? options.placement : undefined);
   }
 
   /** The provider kind. */
@@ -91,7 +102,7 @@ export class KeyProvider {
   public readonly resourceName?: string;
   /** QAT only: resources per replica. */
   public readonly resourcesPerReplica?: number;
-  /** CryptoMB only: node placement. */
+  /** CryptoMB (and a software baseline placed like one): node placement. */
   public readonly placement?: NodePlacement;
 
   private constructor(kind: KeyProviderKind, pollDelay: Duration | undefined, fallback: boolean | undefined,

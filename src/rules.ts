@@ -45,6 +45,8 @@ const RULES: RuleInfo[] = [
   { id: 'ATLS-AFF001', acknowledgeable: false, description: 'CryptoMB with REQUIRED placement needs Node Feature Discovery labels (CryptoMbAffinity or NodeFeatureDiscovery.useExisting).' },
   { id: 'ATLS-QAT001', acknowledgeable: false, description: 'A QAT gateway must request a resource the app\'s QAT device plugin advertises for its configured services.' },
   { id: 'ATLS-QAT002', acknowledgeable: false, description: 'QAT device plugin and host preparation settings must be valid (flags, PCI ids, uid, memlock, node selector).' },
+  { id: 'ATLS-BENCH001', acknowledgeable: true, description: 'A benchmarked accelerated gateway needs a KeyProvider.software() baseline of the same shape and placement among the targets.' },
+  { id: 'ATLS-BENCH002', acknowledgeable: false, description: 'HandshakeBenchmark props must be valid: targets, hostname, concurrency, duration, qps, client resources, images.' },
 ];
 
 const acknowledgements = new WeakMap<IConstruct, Map<string, string>>();

@@ -45,6 +45,22 @@ export class Versions {
    */
   public static readonly QAT_HOST_PREP_IMAGE = 'docker.io/library/busybox:1.37.0';
 
+  /**
+   * fortio image of HandshakeBenchmark: v1.68.2, the newest release whose Go module
+   * dependencies all come from hosts the project's CI can reach (later releases add grol.io),
+   * so the CI test runs the same fortio as the Job.
+   */
+  public static readonly FORTIO_IMAGE = 'docker.io/fortio/fortio:1.68.2';
+
+  /** fortio module version matching `FORTIO_IMAGE` (what CI installs with `go install`). */
+  public static readonly FORTIO_VERSION = 'v1.68.2';
+
+  /** Image running the HandshakeBenchmark script (Python 3 standard library only). */
+  public static readonly BENCHMARK_SCRIPT_IMAGE = 'docker.io/library/python:3.12-alpine3.22';
+
+  /** Static busybox copying fortio out of its shell-less image for HandshakeBenchmark. */
+  public static readonly BENCHMARK_TOOLS_IMAGE = 'docker.io/library/busybox:1.37.0-musl';
+
   /** cert-manager API version used for Certificate and Issuer objects. */
   public static readonly CERT_MANAGER_API = 'cert-manager.io/v1';
 

@@ -20,10 +20,19 @@ test('the example app (the seed scenario) matches its reviewed snapshot', () => 
 test('the example reproduces the seed: QAT, CryptoMB and software gateways over one backend', () => {
   const objects = synthExample();
   const gateways = objects.filter((o) => o.kind === 'Gateway').map((o) => o.metadata.name);
-  expect(gateways).toEqual(['eg-qat', 'eg-cryptomb', 'eg-software']);
+  // eg-software-cryptomb: the CryptoMB gateway's benchmark baseline, on the same node type.
+  expect(gateways).toEqual(['eg-qat', 'eg-cryptomb', 'eg-software', 'eg-software-cryptomb']);
   const providers = objects.filter((o) => o.kind === 'EnvoyPatchPolicy').map((o) => o.spec.jsonPatches[0].operation.value.provider_name);
   expect(providers).toEqual(['qat', 'cryptomb']);
   expect(objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name === 'envoy-gateway-config')).toHaveLength(1);
+});
+
+test('the example benchmarks each accelerated gateway against the baseline of its shape and placement', () => {
+  const cm = synthExample().find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'handshake-benchmark');
+  const targets = JSON.parse(cm.data['config.json']).targets;
+  expect(targets.map((t: any) => [t.name, t.baseline])).toEqual([
+    ['eg-software', null], ['eg-qat', 'eg-software'], ['eg-software-cryptomb', null], ['eg-cryptomb', 'eg-software-cryptomb'],
+  ]);
 });
 
 test('the compiled example writes byte-identical YAML in two separate processes', () => {
@@ -44,7 +53,8 @@ test('the compiled example writes byte-identical YAML in two separate processes'
   expect(a.files).toEqual([
     // Numbered by cdk8s in dependency order: NFD (and its CRDs) before the rules that need them.
     '0000-backend.k8s.yaml', '0001-qat-gateway.k8s.yaml', '0002-cryptomb-gateway.k8s.yaml', '0003-software-gateway.k8s.yaml',
-    '0004-envoy-gateway-config.k8s.yaml', '0005-node-features.k8s.yaml', '0006-qat-node-prep.k8s.yaml',
+    '0004-software-cryptomb-gateway.k8s.yaml', '0005-envoy-gateway-config.k8s.yaml', '0006-node-features.k8s.yaml',
+    '0007-qat-node-prep.k8s.yaml', '0008-benchmark.k8s.yaml',
   ]);
   expect(a.text).toBe(b.text);
   expect(YAML.parseAllDocuments(a.text).length).toBeGreaterThan(10);

@@ -11,9 +11,11 @@ from cdk8s_accelerated_tls import (
     CryptoMbAffinity,
     EnvoyGatewayConfig,
     GatewayListener,
+    HandshakeBenchmark,
     KeyAlgorithm,
     KeyProvider,
     ListenerBackend,
+    NodePlacement,
     QatNodePrep,
     TlsCertificate,
 )
@@ -76,16 +78,26 @@ def define_edge(app: App) -> None:
         ("qat", KeyProvider.qat(poll_delay=Duration.millis(1), fallback=True)),
         ("cryptomb", KeyProvider.crypto_mb(poll_delay=Duration.millis(1), fallback=True)),
         ("software", KeyProvider.software()),
+        # The CryptoMB gateway's baseline: the same node type (its REQUIRED affinity), no provider.
+        ("software-cryptomb", KeyProvider.software(placement=NodePlacement.REQUIRED)),
     ]
+    gw = {}
     for kind, provider in gateways:
         chart = Chart(app, f"{kind}-gateway")
-        AcceleratedTlsGateway(chart, "gw", namespace="default", name=f"eg-{kind}", provider=provider, listeners=listeners)
+        gw[kind] = AcceleratedTlsGateway(
+            chart, "gw", namespace="default", name=f"eg-{kind}", provider=provider, listeners=listeners)
 
     EnvoyGatewayConfig(Chart(app, "envoy-gateway-config"), "config")
     # NFD and the rule labelling CryptoMB-capable nodes, which the CryptoMB gateway requires.
     CryptoMbAffinity(Chart(app, "node-features"), "cryptomb")
     # Every QAT step of the seed Kubernetes can take.
     QatNodePrep(Chart(app, "qat-node-prep"), "qat")
+
+    # The seed's benchmark, fair: each accelerated gateway right after its own baseline, same flags.
+    HandshakeBenchmark(
+        Chart(app, "benchmark"), "benchmark",
+        targets=[gw["software"], gw["qat"], gw["software-cryptomb"], gw["cryptomb"]],
+    )
 
 
 if __name__ == "__main__":

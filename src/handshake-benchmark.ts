@@ -1,0 +1,345 @@
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
+import { Cpu, k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AcceleratedTlsGateway } from './accelerated-tls-gateway';
+import { HANDSHAKE_BENCHMARK_SCRIPT } from './handshake-benchmark-script';
+import { KeyProviderKind } from './key-provider';
+import { checkHostname, checkLabel } from './names';
+import { ruleError, ruleViolation } from './rules';
+import { Versions } from './versions';
+
+/** Props of `HandshakeBenchmark`. */
+export interface HandshakeBenchmarkProps {
+  /**
+   * Gateways to load, one after another, in this order. Every accelerated gateway needs a
+   * `KeyProvider.software()` gateway of the same shape and placement among them: its baseline.
+   */
+  readonly targets: AcceleratedTlsGateway[];
+  /**
+   * SNI hostname (and URL host) of every request.
+   * @default the first target's first listener hostname
+   */
+  readonly hostname?: string;
+  /**
+   * Connections fortio keeps busy (`-c`), the same for every target.
+   * @default 64
+   */
+  readonly concurrency?: number;
+  /**
+   * Load duration per target (`-t`), whole seconds.
+   * @default Duration.seconds(30)
+   */
+  readonly duration?: Duration;
+  /**
+   * Requests per second (`-qps`); 0 is as many as the targets answer.
+   * @default 0
+   */
+  readonly qps?: number;
+  /**
+   * Namespace of the Job, its ServiceAccount and ConfigMap.
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /**
+   * Create the namespace, labelled with Pod Security `restricted` (the Job's pod complies).
+   * @default false
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * Name of the Job and of its ServiceAccount, ConfigMap, Roles and RoleBindings.
+   * @default 'handshake-benchmark'
+   */
+  readonly name?: string;
+  /**
+   * CPU of the client (requests = limits); it must not be the bottleneck.
+   * @default Cpu.units(2)
+   */
+  readonly cpu?: Cpu;
+  /**
+   * Memory of the client (requests = limits).
+   * @default Size.mebibytes(512)
+   */
+  readonly memory?: Size;
+  /**
+   * Node selector of the client. It never runs on a node with the targets' Envoy pods.
+   * @default none
+   */
+  readonly nodeSelector?: { [key: string]: string };
+  /**
+   * Tolerations of the client.
+   * @default none
+   */
+  readonly tolerations?: k8s.Toleration[];
+  /**
+   * fortio image (the binary is copied from `/usr/bin/fortio`).
+   * @default Versions.FORTIO_IMAGE
+   */
+  readonly fortioImage?: string;
+  /**
+   * Image running the script (Python 3 with its standard library).
+   * @default Versions.BENCHMARK_SCRIPT_IMAGE
+   */
+  readonly scriptImage?: string;
+  /**
+   * Image with a static busybox, used to copy fortio out of its shell-less image.
+   * @default Versions.BENCHMARK_TOOLS_IMAGE
+   */
+  readonly toolsImage?: string;
+}
+
+const ENVOY_NAME_LABEL = { 'app.kubernetes.io/name': 'envoy' };
+const UID = 65532;
+
+/**
+ * A Job comparing TLS handshake throughput across gateways: fortio loads each target in turn
+ * with identical flags (`-keepalive=false`, so every request is a full handshake), and the
+ * script prints one table with qps, p50/p99 latency, the ratio to the target's software
+ * baseline, and whether the provider really handled the handshakes (from Envoy's stats).
+ *
+ * Fairness is checked at synth time: every accelerated target needs a software baseline of the
+ * same shape (image, CPU, memory, concurrency, replicas, tolerations, placement) (ATLS-BENCH001).
+ */
+export class HandshakeBenchmark extends Construct {
+  /** The Job. */
+  public readonly job: ApiObject;
+  /** The ConfigMap with the script and the targets. */
+  public readonly configMap: ApiObject;
+  /** The Job's ServiceAccount. */
+  public readonly serviceAccount: ApiObject;
+  /** Roles (get/list pods) in the Envoy namespaces, one per namespace. */
+  public readonly roles: ApiObject[];
+  /** RoleBindings of the Roles to the ServiceAccount. */
+  public readonly roleBindings: ApiObject[];
+  /** The namespace (only when `createNamespace`). */
+  public readonly namespaceObject?: ApiObject;
+  /** Namespace of the Job. */
+  public readonly namespace: string;
+  /** Name of the Job. */
+  public readonly name: string;
+
+  private readonly targets: AcceleratedTlsGateway[];
+
+  constructor(scope: Construct, id: string, props: HandshakeBenchmarkProps) {
+    super(scope, id);
+    const targets = props?.targets;
+    if (!Array.isArray(targets) || targets.length === 0 || !targets.every((t) => t instanceof AcceleratedTlsGateway)) {
+      throw ruleError('ATLS-BENCH002', this, 'targets', 'at least one AcceleratedTlsGateway is required');
+    }
+    if (new Set(targets).size !== targets.length) throw ruleError('ATLS-BENCH002', this, 'targets', 'a gateway is listed twice');
+    this.targets = targets;
+    this.namespace = checkLabel(this, 'namespace', props.namespace ?? 'default');
+    this.name = checkLabel(this, 'name', props.name ?? 'handshake-benchmark');
+    const concurrency = props.concurrency ?? 64;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw ruleError('ATLS-BENCH002', this, 'concurrency', `${concurrency} is not a positive integer`);
+    const qps = props.qps ?? 0;
+    if (typeof qps !== 'number' || !Number.isFinite(qps) || qps < 0) throw ruleError('ATLS-BENCH002', this, 'qps', `${qps} is not a number ≥ 0`);
+    const seconds = (props.duration ?? Duration.seconds(30)).toSeconds({ integral: false });
+    if (!Number.isInteger(seconds) || seconds < 1) throw ruleError('ATLS-BENCH002', this, 'duration', `${seconds} s is not a whole number of seconds ≥ 1`);
+    const first = targets[0]._benchmarkTarget();
+    const hostname = props.hostname ?? first.hostname;
+    if (hostname === undefined || hostname.startsWith('*')) {
+      throw ruleError('ATLS-BENCH002', this, 'hostname', `needed: the first target's first listener has ${hostname ? `the wildcard '${hostname}'` : 'no hostname'}`);
+    }
+    checkHostname(this, 'hostname', hostname);
+    const cpu = props.cpu ?? Cpu.units(2);
+    if (!(cpuCores(cpu) > 0)) throw ruleError('ATLS-BENCH002', this, 'cpu', 'must be positive');
+    const memory = props.memory ?? Size.mebibytes(512);
+    if (!(memory.toMebibytes({ rounding: 1 as any }) > 0)) throw ruleError('ATLS-BENCH002', this, 'memory', 'must be positive');
+    for (const [prop, image] of [['fortioImage', props.fortioImage], ['scriptImage', props.scriptImage], ['toolsImage', props.toolsImage]] as const) {
+      if (image !== undefined && (typeof image !== 'string' || !/^\S+$/.test(image))) throw ruleError('ATLS-BENCH002', this, prop, `'${image}' is not an image reference`);
+    }
+
+    const config = {
+      hostname,
+      concurrency,
+      qps,
+      duration: `${seconds}s`,
+      targets: targets.map((gw) => {
+        const t = gw._benchmarkTarget();
+        return {
+          // The gateway name, qualified by its namespace only when two targets share it.
+          name: targets.filter((o) => o.name === gw.name).length > 1 ? `${gw.namespace}-${gw.name}` : gw.name,
+          provider: gw.provider.kind,
+          keyType: t.keyType ?? null,
+          host: `${gw.envoyServiceName}.${gw.envoyNamespace}.svc`,
+          port: t.port,
+          envoyNamespace: gw.envoyNamespace,
+          podLabels: t.podLabels,
+          baseline: null as string | null,
+        };
+      }),
+    };
+
+    this.namespaceObject = props.createNamespace ? new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: this.namespace,
+        // The Job's pod is non-root, drops every capability and uses RuntimeDefault seccomp.
+        labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+      },
+    }) : undefined;
+    const metadata = { name: this.name, namespace: this.namespace };
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
+    // Only to find the targets' Envoy pods (their stats are read on the pod IP).
+    const envoyNamespaces = [...new Set(targets.map((t) => t.envoyNamespace))].sort();
+    this.roles = envoyNamespaces.map((ns) => new k8s.KubeRole(this, `Role-${ns}`, {
+      metadata: { name: this.name, namespace: ns },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }],
+    }));
+    this.roleBindings = envoyNamespaces.map((ns) => new k8s.KubeRoleBinding(this, `RoleBinding-${ns}`, {
+      metadata: { name: this.name, namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
+    }));
+    // Baselines are matched at synth (placement is resolved then); the config is lazy too.
+    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
+      metadata,
+      data: {
+        'benchmark.py': HANDSHAKE_BENCHMARK_SCRIPT,
+        'config.json': Lazy.any({ produce: () => JSON.stringify(this.withBaselines(config), undefined, 2) + '\n' }),
+      },
+    });
+
+    const resources = { cpu: cpu.amount, memory: `${memory.toMebibytes()}Mi` };
+    const quantities = Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
+    const securityContext: k8s.SecurityContext = {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    };
+    const small = {
+      requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
+      limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
+    };
+    const podLabels = { 'app.kubernetes.io/name': 'handshake-benchmark', 'app.kubernetes.io/instance': this.name };
+    this.job = new k8s.KubeJob(this, 'Job', {
+      metadata: { ...metadata, labels: podLabels },
+      spec: {
+        backoffLimit: 0,
+        // Bounded: every load stops by itself; the margin covers pulls, stats and TLS setup.
+        activeDeadlineSeconds: 600 + targets.length * (seconds + 60),
+        template: {
+          metadata: { labels: podLabels },
+          spec: {
+            serviceAccountName: this.name,
+            restartPolicy: 'Never',
+            securityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: UID, seccompProfile: { type: 'RuntimeDefault' } },
+            affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: this.antiAffinity() } },
+            ...(props.nodeSelector ? { nodeSelector: props.nodeSelector } : {}),
+            ...(props.tolerations?.length ? { tolerations: props.tolerations } : {}),
+            // fortio's image has no shell: a static busybox copies its binary out.
+            initContainers: [
+              {
+                name: 'busybox',
+                image: props.toolsImage ?? Versions.BENCHMARK_TOOLS_IMAGE,
+                command: ['/bin/cp', '/bin/busybox', '/tools/busybox'],
+                securityContext,
+                resources: small,
+                volumeMounts: [{ name: 'tools', mountPath: '/tools' }],
+              },
+              {
+                name: 'fortio',
+                image: props.fortioImage ?? Versions.FORTIO_IMAGE,
+                command: ['/tools/busybox', 'cp', '/usr/bin/fortio', '/tools/fortio'],
+                securityContext,
+                resources: small,
+                volumeMounts: [{ name: 'tools', mountPath: '/tools' }],
+              },
+            ],
+            containers: [{
+              name: 'benchmark',
+              image: props.scriptImage ?? Versions.BENCHMARK_SCRIPT_IMAGE,
+              command: ['python3', '-u', '/config/benchmark.py'],
+              env: [
+                { name: 'ATLS_CONFIG', value: '/config/config.json' },
+                { name: 'ATLS_FORTIO', value: '/tools/fortio' },
+                { name: 'ATLS_RESULTS', value: '/results' },
+                // The root filesystem is read-only: results go to an emptyDir, no bytecode is written.
+                { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
+              ],
+              securityContext,
+              resources: { requests: quantities, limits: quantities },
+              volumeMounts: [
+                { name: 'config', mountPath: '/config', readOnly: true },
+                { name: 'tools', mountPath: '/tools', readOnly: true },
+                { name: 'results', mountPath: '/results' },
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: this.name } },
+              { name: 'tools', emptyDir: { sizeLimit: k8s.Quantity.fromString('128Mi') } },
+              { name: 'results', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+            ],
+          },
+        },
+      },
+    });
+    this.node.addValidation({ validate: () => this.checkFairness() });
+  }
+
+  /** Never on a node running one of the targets' Envoy pods. */
+  private antiAffinity(): k8s.PodAffinityTerm[] {
+    const seen = new Set<string>();
+    const terms: k8s.PodAffinityTerm[] = [];
+    for (const gw of this.targets) {
+      const labels = { ...ENVOY_NAME_LABEL, ...gw._benchmarkTarget().podLabels };
+      const key = JSON.stringify([gw.envoyNamespace, labels]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      terms.push({ labelSelector: { matchLabels: labels }, namespaces: [gw.envoyNamespace], topologyKey: 'kubernetes.io/hostname' });
+    }
+    return terms;
+  }
+
+  /** The baseline of each accelerated target: the first software target of the same shape. */
+  private baselines(): Map<AcceleratedTlsGateway, AcceleratedTlsGateway | undefined> {
+    const software = this.targets.filter((t) => t.provider.kind === KeyProviderKind.SOFTWARE);
+    const out = new Map<AcceleratedTlsGateway, AcceleratedTlsGateway | undefined>();
+    for (const t of this.targets) {
+      if (t.provider.kind === KeyProviderKind.SOFTWARE) continue;
+      const shape = JSON.stringify(t._envoyShape());
+      out.set(t, software.find((s) => JSON.stringify(s._envoyShape()) === shape));
+    }
+    return out;
+  }
+
+  private withBaselines(config: { targets: Array<{ name: string; baseline: string | null }> }): object {
+    const baselines = this.baselines();
+    return {
+      ...config,
+      targets: config.targets.map((t, i) => {
+        const b = baselines.get(this.targets[i]);
+        return { ...t, baseline: b ? config.targets[this.targets.indexOf(b)].name : null };
+      }),
+    };
+  }
+
+  private checkFairness(): string[] {
+    const errors: (string | undefined)[] = [];
+    const software = this.targets.filter((t) => t.provider.kind === KeyProviderKind.SOFTWARE);
+    for (const [gw, baseline] of this.baselines()) {
+      if (baseline) continue;
+      const prop = `targets[${this.targets.indexOf(gw)}]`;
+      if (software.length === 0) {
+        errors.push(ruleViolation('ATLS-BENCH001', this, prop,
+          `${gw.node.path} (${gw.provider.kind}) has no KeyProvider.software() baseline among the targets`));
+        continue;
+      }
+      // Name the differences from the closest software target.
+      const shape = gw._envoyShape();
+      const diffs = software.map((s) => {
+        const other = s._envoyShape();
+        return { s, props: Object.keys(shape).filter((k) => JSON.stringify(shape[k]) !== JSON.stringify(other[k])) };
+      }).sort((a, b) => a.props.length - b.props.length)[0];
+      const hint = diffs.props.includes('provider.placement') ? ' (place the baseline with KeyProvider.software({ placement }))' : '';
+      errors.push(ruleViolation('ATLS-BENCH001', this, prop,
+        `${gw.node.path} (${gw.provider.kind}) has no software baseline of the same shape: closest is ${diffs.s.node.path}, ` +
+        `which differs in ${diffs.props.join(', ')}${hint}`));
+    }
+    return errors.filter((e): e is string => e !== undefined);
+  }
+}
+
+function cpuCores(cpu: Cpu): number {
+  const a = cpu.amount;
+  return a.endsWith('m') ? Number(a.slice(0, -1)) / 1000 : Number(a);
+}
