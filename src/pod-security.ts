@@ -13,8 +13,3 @@ export function privilegedNamespace(scope: Construct, name: string, reason: stri
     metadata: { name, labels: { [PSA_ENFORCE]: 'privileged' }, annotations: { [PSA_REASON]: reason } },
   });
 }
-
-/** @internal a Namespace labelled `restricted`: only non-root, unprivileged pods without host access. */
-export function restrictedNamespace(scope: Construct, name: string): ApiObject {
-  return new k8s.KubeNamespace(scope, 'Namespace', { metadata: { name, labels: { [PSA_ENFORCE]: 'restricted' } } });
-}

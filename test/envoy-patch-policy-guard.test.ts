@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { AcceleratedTlsGateway, EnvoyGatewayConfig, EnvoyPatchPolicyGuard, KeyAlgorithm, KeyProvider, NodePlacement, TlsCertificate } from '../src';
 import { find, newChart, synthApp } from './util';
+import { defineEdge } from '../examples/edge';
 
 const LISTENERS = [{ certificate: TlsCertificate.fromSecretName('c', { keyAlgorithm: KeyAlgorithm.RSA_2048 }), backend: { serviceName: 'b', port: 80 } }];
 const guards = (app: any) => app.node.findAll().filter((c: any) => c instanceof EnvoyPatchPolicyGuard).map((c: any) => c.node.path);
@@ -31,7 +32,6 @@ test('a policy matching EnvoyPatchPolicy writes, failing closed, and a Deny bind
 });
 
 test('the example gets exactly one guard, from its first gateway with a provider', () => {
-  const { defineEdge } = require('../examples/edge');
   const app = Testing.app();
   defineEdge(app);
   expect(guards(app)).toEqual(['qat-gateway/EnvoyPatchPolicyGuard']);
