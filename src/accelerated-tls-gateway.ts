@@ -3,6 +3,7 @@ import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { AppRegistry, NfdMode } from './app-registry';
 import { EnvoyGatewayConfig } from './envoy-gateway-config';
+import { EnvoyPatchPolicyGuard } from './envoy-patch-policy-guard';
 import { Certificate } from './imports/cert-manager.io';
 import {
   EnvoyPatchPolicy, EnvoyPatchPolicySpecJsonPatchesOperationOp, EnvoyPatchPolicySpecJsonPatchesType, EnvoyPatchPolicySpecType, EnvoyProxy,
@@ -315,6 +316,8 @@ export class AcceleratedTlsGateway extends Construct {
       this.patchPolicy = this.policy(provider);
       // One EnvoyGatewayConfig per app (EnvoyPatchPolicy must be enabled).
       EnvoyGatewayConfig._ensure(Chart.of(this));
+      // One guard per app: only our patches get through the API that enabling it opens.
+      EnvoyPatchPolicyGuard._ensure(Chart.of(this));
     }
     this.node.addValidation({ validate: () => this.validateAtSynth() });
   }

@@ -3,6 +3,7 @@ export * from './rules';
 export * from './key-provider';
 export * from './tls-certificate';
 export * from './envoy-gateway-config';
+export * from './envoy-patch-policy-guard';
 export * from './accelerated-tls-gateway';
 export * from './node-feature-discovery';
 export * from './nfd-worker-config';

@@ -7,6 +7,7 @@ import { checkLabel, checkSubdomain, shortHash } from './names';
 import { nfdCrdSpecs } from './nfd-crds';
 import { EMPTY_CONFIG, NfdWorkerConfig, renderWorkerConfig } from './nfd-worker-config';
 import { NFD_CONFIG_DIR, NFD_RBAC, nfdContainer, workerVolumes } from './nfd-workloads';
+import { privilegedNamespace } from './pod-security';
 import { ruleError } from './rules';
 import { Versions } from './versions';
 
@@ -139,10 +140,7 @@ export class NodeFeatureDiscovery extends Construct {
     const workerConf = renderWorkerConfig(this, props.workerConfig);
     const ruleDefs = checkRules(this, props.extraRules);
 
-    // Pod Security `privileged`: nfd-worker mounts host paths, which `baseline` forbids.
-    new k8s.KubeNamespace(this, 'Namespace', {
-      metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
-    });
+    privilegedNamespace(this, ns, 'nfd-worker mounts host paths read-only (/boot, /sys, /lib, ...), which baseline forbids');
     this.crds = (props.installCrds ?? true)
       ? nfdCrdSpecs().map((spec) => new k8s.KubeCustomResourceDefinition(this, `Crd-${spec.names.kind}`, {
         metadata: { name: `${spec.names.plural}.${spec.group}` },

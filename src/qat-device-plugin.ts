@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppRegistry } from './app-registry';
 import { checkLabel } from './names';
+import { privilegedNamespace } from './pod-security';
 import { QatServices } from './qat-services';
 import { ruleError } from './rules';
 import { Versions } from './versions';
@@ -288,17 +289,6 @@ export class QatDevicePlugin extends Construct {
     });
     return ids;
   }
-}
-
-/** @internal a Namespace labelled with the Pod Security level `privileged`, and why. */
-export function privilegedNamespace(scope: Construct, name: string, reason: string): ApiObject {
-  return new k8s.KubeNamespace(scope, 'Namespace', {
-    metadata: {
-      name,
-      labels: { 'pod-security.kubernetes.io/enforce': 'privileged' },
-      annotations: { 'cdk8s-accelerated-tls/pod-security-reason': reason },
-    },
-  });
 }
 
 /** @internal an integer of at least `min`. */

@@ -39,7 +39,7 @@ const RULES: RuleInfo[] = [
   { id: 'ATLS-SEC001', acknowledgeable: false, description: 'One Secret may back only one listener per gateway (per GatewayClass when merged): duplicate xDS Secrets can lose the key provider patch.' },
   { id: 'ATLS-IMG001', acknowledgeable: false, description: 'A key provider needs a contrib Envoy image; other images reject the config even with fallback.' },
   { id: 'ATLS-APP001', acknowledgeable: false, description: 'Two objects of the same kind may not share a name and namespace in one app.' },
-  { id: 'ATLS-APP002', acknowledgeable: false, description: 'Singletons (EnvoyGatewayConfig, NodeFeatureDiscovery) exist once per app.' },
+  { id: 'ATLS-APP002', acknowledgeable: false, description: 'Singletons (EnvoyGatewayConfig, EnvoyPatchPolicyGuard, NodeFeatureDiscovery) exist once per app.' },
   { id: 'ATLS-MRG001', acknowledgeable: false, description: 'Merged gateways must share one GatewayClass that exactly one of them creates.' },
   { id: 'ATLS-NFD001', acknowledgeable: false, description: 'Node Feature Discovery props must be valid: image, worker tolerations, worker config, extra NodeFeatureRules.' },
   { id: 'ATLS-AFF001', acknowledgeable: false, description: 'CryptoMB with REQUIRED placement needs Node Feature Discovery labels (CryptoMbAffinity or NodeFeatureDiscovery.useExisting).' },
@@ -47,6 +47,7 @@ const RULES: RuleInfo[] = [
   { id: 'ATLS-QAT002', acknowledgeable: false, description: 'QAT device plugin and host preparation settings must be valid (flags, PCI ids, uid, memlock, node selector).' },
   { id: 'ATLS-BENCH001', acknowledgeable: true, description: 'A benchmarked accelerated gateway needs a KeyProvider.software() baseline of the same shape and placement among the targets.' },
   { id: 'ATLS-BENCH002', acknowledgeable: false, description: 'HandshakeBenchmark props must be valid: targets, hostname, concurrency, duration, qps, client resources, images.' },
+  { id: 'ATLS-GRD001', acknowledgeable: false, description: 'EnvoyPatchPolicyGuard props must be valid: exempt namespaces are distinct DNS-1123 labels, allowed patches non-empty CEL conditions with balanced brackets and quotes.' },
 ];
 
 const acknowledgements = new WeakMap<IConstruct, Map<string, string>>();

@@ -30,6 +30,8 @@ describe('QAT gateway (the seed scenario)', () => {
       'TCPRoute/default/eg-tls-443',
       'EnvoyPatchPolicy/default/eg-key-provider',
       'ConfigMap/envoy-gateway-system/envoy-gateway-config',
+      'ValidatingAdmissionPolicy//atls-envoy-patch-policy-guard',
+      'ValidatingAdmissionPolicyBinding//atls-envoy-patch-policy-guard',
     ]);
   });
 

@@ -25,7 +25,10 @@ function expectedFromUpstream(ours: any[]): Map<string, any> {
   const out = new Map<string, any>();
   for (const u of upstream) {
     const o = JSON.parse(JSON.stringify(u));
-    if (o.kind === 'Namespace') o.metadata.labels = { 'pod-security.kubernetes.io/enforce': 'privileged' };
+    if (o.kind === 'Namespace') {
+      o.metadata.labels = { 'pod-security.kubernetes.io/enforce': 'privileged' };
+      o.metadata.annotations = { 'cdk8s-accelerated-tls/pod-security-reason': expect.stringMatching(/host paths/) };
+    }
     if (o.kind === 'ConfigMap') {
       const [file, content] = Object.entries(o.data)[0] as [string, string];
       // Upstream ships its example file with every line commented out: an empty config.
