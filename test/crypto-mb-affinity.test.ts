@@ -68,7 +68,7 @@ describe('the NodeFeatureRule', () => {
       } catch (e) {
         expect((e as Error).message).toMatch(/^\[ATLS-GW005\] c\/x: ruleName: /);
       }
-    }), { numRuns: 100 });
+    }), { numRuns: 1000 });
   });
 });
 

@@ -119,7 +119,7 @@ describe('properties', () => {
       new EnvoyPatchPolicyGuard(chart, 'guard', { exemptNamespaces: namespaces });
       const binding = find(Testing.synth(chart), 'ValidatingAdmissionPolicyBinding');
       expect(binding.spec.matchResources.namespaceSelector.matchExpressions[0].values).toEqual([...namespaces].sort());
-    }), { numRuns: 50 });
+    }), { numRuns: 300 });
   });
 
   test('invalid or duplicate exemptNamespaces are ATLS-GW005 / ATLS-GRD001 errors naming the prop', () => {
@@ -128,7 +128,7 @@ describe('properties', () => {
       const { chart } = newChart();
       expect(() => new EnvoyPatchPolicyGuard(chart, 'guard', { exemptNamespaces: [...good, b] }))
         .toThrow(new RegExp(`^\\[ATLS-GW005\\] test/guard: exemptNamespaces\\[${good.length}\\]: `));
-    }), { numRuns: 50 });
+    }), { numRuns: 300 });
     fc.assert(fc.property(label, (ns) => {
       const { chart } = newChart();
       expect(() => new EnvoyPatchPolicyGuard(chart, 'guard', { exemptNamespaces: [ns, ns] })).toThrow(/^\[ATLS-GRD001\] test\/guard: exemptNamespaces: duplicate/);
@@ -150,7 +150,7 @@ describe('properties', () => {
         expect(v.message).toBe(original.message);
         expect(v.expression).toBe(original.expression.replace('.all(p, ', `.all(p, ${prefix}`));
       });
-    }), { numRuns: 50 });
+    }), { numRuns: 200 });
   });
 
   test('blank or unbalanced allowedPatches are ATLS-GRD001 errors naming the entry', () => {
@@ -162,7 +162,7 @@ describe('properties', () => {
       const { chart } = newChart();
       expect(() => new EnvoyPatchPolicyGuard(chart, 'guard', { allowedPatches: [...good, b] }))
         .toThrow(new RegExp(`^\\[ATLS-GRD001\\] test/guard: allowedPatches\\[${good.length}\\]: `));
-    }), { numRuns: 50 });
+    }), { numRuns: 200 });
   });
 
   test('any number of gateways in any charts yields one guard, in the first provider gateway\'s chart', () => {
@@ -176,6 +176,6 @@ describe('properties', () => {
       const first = kinds.findIndex((k) => k !== 'software');
       expect(guards(app)).toEqual(first < 0 ? [] : [`c${first}/EnvoyPatchPolicyGuard`]);
       expect(admission(app.charts.flatMap((c) => Testing.synth(c)))).toHaveLength(first < 0 ? 0 : 2);
-    }), { numRuns: 30 });
+    }), { numRuns: 100 });
   });
 });

@@ -223,6 +223,6 @@ describe('props (ATLS-BENCH002)', () => {
         expect(e).toBeInstanceOf(Error);
         expect((e as Error).message).toMatch(/\[ATLS-[A-Z]+\d+\] test\/b: (concurrency|qps|duration|hostname|namespace|cpu):/);
       }
-    }), { numRuns: 150 });
+    }), { numRuns: 1000 });
   });
 });

@@ -247,7 +247,7 @@ describe('props', () => {
         expect(m).toMatch(/^\[ATLS-(NFD001|GW005)\] test\/nfd: /);
         expect(propNames.some((n) => m.includes(`: ${n}`))).toBe(true);
       }
-    }), { numRuns: 200 });
+    }), { numRuns: 1000 });
     expect(outcomes.ok).toBeGreaterThan(10);
     expect(outcomes.error).toBeGreaterThan(10);
   });

@@ -196,5 +196,5 @@ test('property: any flag values synthesize or throw an error naming the prop', (
         const named = Object.keys(props).some((k) => m.includes(`test/qat: ${k}`));
         if (!named) throw new Error(`error does not name a prop: ${m}`);
       }
-    }), { numRuns: 300 });
+    }), { numRuns: 1000 });
 });

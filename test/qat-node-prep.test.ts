@@ -184,7 +184,7 @@ test('property: any host-prep options synthesize or throw an error naming the pr
         const props = ['hostPrep', ...Object.keys(hostPrep)];
         if (!props.some((k) => m.includes(`: ${k}:`))) throw new Error(`error does not name a prop: ${m}`);
       }
-    }), { numRuns: 300 });
+    }), { numRuns: 1000 });
 });
 
 test('synthesis is deterministic', () => {
