@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ruleMessage } from './rules';
+import { ruleError, ruleMessage } from './rules';
 
 /** @internal How the app provides Node Feature Discovery labels. */
 export enum NfdMode {
@@ -26,12 +26,51 @@ export class AppRegistry {
 
   /** Named singletons (EnvoyGatewayConfig, NodeFeatureDiscovery, ...). */
   public readonly singletons = new Map<string, IConstruct>();
+  /** Singletons a construct created on its own, which an explicit one replaces. */
+  private readonly implicit = new WeakSet<IConstruct>();
   /** Where NFD labels come from. */
   public nfdMode: NfdMode = NfdMode.NONE;
   /** Label set by our CryptoMB NodeFeatureRule, when CryptoMbAffinity is in the app. */
   public cryptoMbLabel?: string;
   /** The services the app's QAT device plugin advertises (resource names), when it has one. */
   public qatResources?: string[];
+
+  /**
+   * Registers `c` as the app's `key` singleton. An explicit one replaces (removes from the tree)
+   * one a construct created on its own, whichever came first; a second explicit one is an error.
+   * `refused` names a reason the app cannot have one at all.
+   */
+  public claim(key: string, c: IConstruct, refused?: string): void {
+    const previous = this.singletons.get(key);
+    if ((previous && !this.implicit.has(previous)) || refused) {
+      throw ruleError('ATLS-APP002', c, 'id', `${key} exists once per app; ${previous && !this.implicit.has(previous) ? `${previous.node.path} already defines it` : refused}`);
+    }
+    this.release(key);
+    this.singletons.set(key, c);
+  }
+
+  /** Removes an implicit `key` singleton from the tree (an explicit one stays). */
+  public release(key: string): void {
+    const previous = this.singletons.get(key);
+    if (previous && this.implicit.has(previous)) {
+      previous.node.scope!.node.tryRemoveChild(previous.node.id);
+      this.singletons.delete(key);
+    }
+  }
+
+  /** The app's `key` singleton, or the one `create` makes (marked implicit). */
+  public ensure<T extends IConstruct>(key: string, create: () => T): T {
+    const existing = this.singletons.get(key) as T | undefined;
+    if (existing) return existing;
+    const made = create();
+    this.implicit.add(made);
+    return made;
+  }
+
+  /** Whether `c` was created implicitly. */
+  public isImplicit(c: IConstruct): boolean {
+    return this.implicit.has(c);
+  }
 
   private constructor(root: IConstruct) {
     // One app-wide check: no two objects of a kind share a name and namespace.

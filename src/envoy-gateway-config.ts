@@ -36,32 +36,19 @@ export class EnvoyGatewayConfig extends Construct {
    * @internal the app's config, creating it in `chart` when the app has none.
    */
   public static _ensure(chart: IConstruct): EnvoyGatewayConfig {
-    const existing = AppRegistry.of(chart).singletons.get(SINGLETON) as EnvoyGatewayConfig | undefined;
-    if (existing) return existing;
-    const cfg = new EnvoyGatewayConfig(chart as Construct, IMPLICIT_ID);
-    cfg.implicit = true;
-    return cfg;
+    return AppRegistry.of(chart).ensure(SINGLETON, () => new EnvoyGatewayConfig(chart as Construct, IMPLICIT_ID));
   }
 
   /** The ConfigMap, or undefined when `emitConfigMap` is false. */
   public readonly configMap?: ApiObject;
   /** Namespace of Envoy Gateway. */
   public readonly namespace: string;
-  private implicit = false;
 
   constructor(scope: Construct, id: string, props: EnvoyGatewayConfigProps = {}) {
     super(scope, id);
     this.namespace = props.namespace ?? 'envoy-gateway-system';
-    const reg = AppRegistry.of(this);
-    const previous = reg.singletons.get(SINGLETON) as EnvoyGatewayConfig | undefined;
-    if (previous && !previous.implicit) {
-      throw new Error(`[ATLS-APP002] ${this.node.path}: EnvoyGatewayConfig exists once per app; ${previous.node.path} already defines it`);
-    }
-    if (previous) {
-      // An explicit config replaces the one a gateway created on its own.
-      previous.node.scope!.node.tryRemoveChild(previous.node.id);
-    }
-    reg.singletons.set(SINGLETON, this);
+    // An explicit config replaces the one a gateway created on its own.
+    AppRegistry.of(this).claim(SINGLETON, this);
     if (props.emitConfigMap ?? true) {
       this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
         metadata: { name: 'envoy-gateway-config', namespace: this.namespace },

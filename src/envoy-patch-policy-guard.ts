@@ -54,11 +54,7 @@ export class EnvoyPatchPolicyGuard extends Construct {
    * @internal the app's guard, creating it in `chart` when the app has none.
    */
   public static _ensure(chart: IConstruct): EnvoyPatchPolicyGuard {
-    const existing = AppRegistry.of(chart).singletons.get(SINGLETON) as EnvoyPatchPolicyGuard | undefined;
-    if (existing) return existing;
-    const guard = new EnvoyPatchPolicyGuard(chart as Construct, IMPLICIT_ID);
-    guard.implicit = true;
-    return guard;
+    return AppRegistry.of(chart).ensure(SINGLETON, () => new EnvoyPatchPolicyGuard(chart as Construct, IMPLICIT_ID));
   }
 
   /** The ValidatingAdmissionPolicy, or undefined when disabled. */
@@ -67,23 +63,14 @@ export class EnvoyPatchPolicyGuard extends Construct {
   public readonly binding?: ApiObject;
   /** Whether the guard is emitted. */
   public readonly enabled: boolean;
-  private implicit = false;
 
   constructor(scope: Construct, id: string, props: EnvoyPatchPolicyGuardProps = {}) {
     super(scope, id);
-    const reg = AppRegistry.of(this);
-    const previous = reg.singletons.get(SINGLETON) as EnvoyPatchPolicyGuard | undefined;
-    if (previous && !previous.implicit) {
-      throw ruleError('ATLS-APP002', this, 'id', `EnvoyPatchPolicyGuard exists once per app; ${previous.node.path} already defines it`);
-    }
     const name = checkSubdomain(this, 'name', props.name ?? 'atls-envoy-patch-policy-guard');
     const allowed = checkConditions(this, props.allowedPatches ?? []);
     const exempt = checkExempt(this, props.exemptNamespaces ?? []);
-    if (previous) {
-      // An explicit guard replaces the one a gateway created on its own.
-      previous.node.scope!.node.tryRemoveChild(previous.node.id);
-    }
-    reg.singletons.set(SINGLETON, this);
+    // An explicit guard replaces the one a gateway created on its own.
+    AppRegistry.of(this).claim(SINGLETON, this);
     this.enabled = props.enabled ?? true;
     if (!this.enabled) return;
 

@@ -74,14 +74,11 @@ export class NodeFeatureDiscovery extends Construct {
    */
   public static useExisting(scope: IConstruct): void {
     const reg = AppRegistry.of(scope);
-    const existing = reg.singletons.get(SINGLETON) as NodeFeatureDiscovery | undefined;
-    if (existing && !existing.implicit) {
+    const existing = reg.singletons.get(SINGLETON);
+    if (existing && !reg.isImplicit(existing)) {
       throw new Error(`[ATLS-APP002] ${scope.node.path}: NodeFeatureDiscovery.useExisting: the app already has NodeFeatureDiscovery at ${existing.node.path}`);
     }
-    if (existing) {
-      existing.node.scope!.node.tryRemoveChild(existing.node.id);
-      reg.singletons.delete(SINGLETON);
-    }
+    reg.release(SINGLETON);
     reg.nfdMode = NfdMode.EXISTING;
   }
 
@@ -94,11 +91,7 @@ export class NodeFeatureDiscovery extends Construct {
     if (reg.nfdMode === NfdMode.EXISTING) return undefined;
     // `scope`'s objects (NodeFeatureRules need the CRDs) come after NFD's, whichever instance wins.
     scope.node.addDependency(currentInstance(scope));
-    const existing = reg.singletons.get(SINGLETON) as NodeFeatureDiscovery | undefined;
-    if (existing) return existing;
-    const nfd = new NodeFeatureDiscovery(Chart.of(scope), IMPLICIT_ID);
-    nfd.implicit = true;
-    return nfd;
+    return reg.ensure(SINGLETON, () => new NodeFeatureDiscovery(Chart.of(scope), IMPLICIT_ID));
   }
 
   /** Namespace NFD runs in. */
@@ -115,20 +108,12 @@ export class NodeFeatureDiscovery extends Construct {
   public readonly gc: ApiObject;
   /** The NodeFeatureRules of `extraRules`, in order. */
   public readonly extraRules: ApiObject[];
-  private implicit = false;
 
   constructor(scope: Construct, id: string, props: NodeFeatureDiscoveryProps = {}) {
     super(scope, id);
     const reg = AppRegistry.of(this);
-    const previous = reg.singletons.get(SINGLETON) as NodeFeatureDiscovery | undefined;
-    if ((previous && !previous.implicit) || reg.nfdMode === NfdMode.EXISTING) {
-      throw new Error(`[ATLS-APP002] ${this.node.path}: NodeFeatureDiscovery exists once per app; ${previous ? previous.node.path + ' already defines it' : 'the app declared it existing (useExisting)'}`);
-    }
-    if (previous) {
-      // An explicit instance replaces the one QatNodePrep or CryptoMbAffinity created on their own.
-      previous.node.scope!.node.tryRemoveChild(previous.node.id);
-    }
-    reg.singletons.set(SINGLETON, this);
+    // An explicit instance replaces the one QatNodePrep or CryptoMbAffinity created on their own.
+    reg.claim(SINGLETON, this, reg.nfdMode === NfdMode.EXISTING ? 'the app declared it existing (useExisting)' : undefined);
     reg.nfdMode = NfdMode.MANAGED;
 
     const ns = this.namespace = checkLabel(this, 'namespace', props.namespace ?? DEFAULT_NAMESPACE);

@@ -290,7 +290,7 @@ describe('one per app', () => {
   test('a second explicit instance is an error', () => {
     const { chart } = newChart();
     new NodeFeatureDiscovery(chart, 'a');
-    expect(() => new NodeFeatureDiscovery(chart, 'b')).toThrow(/\[ATLS-APP002\] test\/b: NodeFeatureDiscovery exists once per app; test\/a already defines it/);
+    expect(() => new NodeFeatureDiscovery(chart, 'b')).toThrow(/\[ATLS-APP002\] test\/b: id: NodeFeatureDiscovery exists once per app; test\/a already defines it/);
   });
 
   test('useExisting emits nothing, replaces an implicit instance, and excludes an explicit one', () => {
