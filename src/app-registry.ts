@@ -35,6 +35,11 @@ export class AppRegistry {
   /** The services the app's QAT device plugin advertises (resource names), when it has one. */
   public qatResources?: string[];
 
+  private constructor(root: IConstruct) {
+    // One app-wide check: no two objects of a kind share a name and namespace.
+    root.node.addValidation({ validate: () => duplicateObjects(root) });
+  }
+
   /**
    * Registers `c` as the app's `key` singleton. An explicit one replaces (removes from the tree)
    * one a construct created on its own, whichever came first; a second explicit one is an error.
@@ -72,10 +77,6 @@ export class AppRegistry {
     return this.implicit.has(c);
   }
 
-  private constructor(root: IConstruct) {
-    // One app-wide check: no two objects of a kind share a name and namespace.
-    root.node.addValidation({ validate: () => duplicateObjects(root) });
-  }
 }
 
 const REGISTRIES = new WeakMap<IConstruct, AppRegistry>();
