@@ -319,7 +319,7 @@ export class AcceleratedTlsGateway extends Construct {
       // One guard per app: only our patches get through the API that enabling it opens.
       EnvoyPatchPolicyGuard._ensure(Chart.of(this));
     }
-    this.node.addValidation({ validate: () => this.validateAtSynth() });
+    AppRegistry.of(this).addCheck(() => this.validateAtSynth());
   }
 
   /**

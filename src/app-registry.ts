@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ruleError, ruleMessage } from './rules';
+import { acknowledgementVersion, ruleError, ruleMessage } from './rules';
 
 /** @internal How the app provides Node Feature Discovery labels. */
 export enum NfdMode {
@@ -35,9 +35,35 @@ export class AppRegistry {
   /** The services the app's QAT device plugin advertises (resource names), when it has one. */
   public qatResources?: string[];
 
+  /** Synth-time checks of the app's constructs (their messages name the construct). */
+  private readonly checks: Array<() => string[]> = [];
+  private lastTree: IConstruct[] = [];
+  private lastAcknowledgements = -1;
+  private lastErrors: string[] = [];
+
   private constructor(root: IConstruct) {
-    // One app-wide check: no two objects of a kind share a name and namespace.
-    root.node.addValidation({ validate: () => duplicateObjects(root) });
+    root.node.addValidation({ validate: () => this.validate(root) });
+  }
+
+  /** Adds a synth-time check, run with the app-wide ones. */
+  public addCheck(check: () => string[]): void {
+    this.checks.push(check);
+  }
+
+  /**
+   * cdk8s validates the whole app once for every chart it synthesizes, which makes per-construct
+   * validations quadratic: the checks run once per state of the tree (and of acknowledgements).
+   */
+  private validate(root: IConstruct): string[] {
+    const tree = root.node.findAll();
+    const unchanged = tree.length === this.lastTree.length && tree.every((c, i) => c === this.lastTree[i])
+      && this.lastAcknowledgements === acknowledgementVersion();
+    if (!unchanged) {
+      this.lastErrors = [...duplicateObjects(tree), ...this.checks.flatMap((check) => check())];
+      this.lastTree = tree;
+      this.lastAcknowledgements = acknowledgementVersion();
+    }
+    return this.lastErrors;
   }
 
   /**
@@ -81,10 +107,11 @@ export class AppRegistry {
 
 const REGISTRIES = new WeakMap<IConstruct, AppRegistry>();
 
-function duplicateObjects(root: IConstruct): string[] {
+/** No two objects of a kind share a name and namespace anywhere in the app. */
+function duplicateObjects(tree: IConstruct[]): string[] {
   const seen = new Map<string, ApiObject>();
   const errors: string[] = [];
-  for (const c of root.node.findAll()) {
+  for (const c of tree) {
     if (!(c instanceof ApiObject)) continue;
     const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
     const key = `${group}/${c.kind} ${c.metadata.namespace ?? ''}/${c.name}`;

@@ -2,6 +2,7 @@ import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AcceleratedTlsGateway } from './accelerated-tls-gateway';
+import { AppRegistry } from './app-registry';
 import { HANDSHAKE_BENCHMARK_SCRIPT } from './handshake-benchmark-script';
 import { KeyProviderKind } from './key-provider';
 import { checkHostname, checkLabel } from './names';
@@ -273,7 +274,7 @@ export class HandshakeBenchmark extends Construct {
         },
       },
     });
-    this.node.addValidation({ validate: () => this.checkFairness() });
+    AppRegistry.of(this).addCheck(() => this.checkFairness());
   }
 
   /** Never on a node running one of the targets' Envoy pods. */

@@ -51,6 +51,12 @@ const RULES: RuleInfo[] = [
 ];
 
 const acknowledgements = new WeakMap<IConstruct, Map<string, string>>();
+let acknowledgementCount = 0;
+
+/** @internal changes whenever an acknowledgement is recorded (synth-time checks re-run then). */
+export function acknowledgementVersion(): number {
+  return acknowledgementCount;
+}
 
 /**
  * The rules of the library and their acknowledgements (cdk-nag style).
@@ -83,6 +89,7 @@ export class Rules {
       acknowledgements.set(scope, map);
     }
     map.set(ruleId, reason);
+    acknowledgementCount++;
   }
 
   /**

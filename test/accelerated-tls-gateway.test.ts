@@ -510,3 +510,11 @@ describe('reliability profile', () => {
     expect(pod.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'envoy', 'gateway.envoyproxy.io/owning-gatewayclass': 'shared' });
   });
 });
+
+test('synth-time checks re-run when the app changes after a synth', () => {
+  const { app } = gateway();
+  expect(() => synthApp(app)).not.toThrow();
+  // A second gateway with the same names, added after the first synth, must still be caught.
+  new AcceleratedTlsGateway(new Chart(app, 'late'), 'gw', { namespace: 'default', name: 'eg', provider: KeyProvider.software(), listeners: [LISTENER] });
+  expect(() => synthApp(app)).toThrow(/\[ATLS-APP001\] late\/gw\/EnvoyProxy/);
+});
