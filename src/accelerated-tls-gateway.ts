@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
+import { ApiObject, Chart, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { AppRegistry, NfdMode } from './app-registry';
@@ -15,7 +15,7 @@ import {
 } from './imports/gateway.envoyproxy.io';
 import { Gateway, GatewayClass, HttpRoute, ReferenceGrant, TcpRoute } from './imports/gateway.networking.k8s.io';
 import { KeyProvider, KeyProviderKind, NodePlacement } from './key-provider';
-import { checkHostname, checkLabel, checkPort, checkSubdomain, dns1035, labelFromId } from './names';
+import { checkHostname, checkLabel, checkPort, checkResourceName, checkSubdomain, dns1035, labelFromId, mebibytes, protoDuration } from './names';
 import { ruleError, ruleViolation } from './rules';
 import { CertificateSource, KeyType, TlsCertificate } from './tls-certificate';
 import { Versions } from './versions';
@@ -245,6 +245,7 @@ export class AcceleratedTlsGateway extends Construct {
 
   private readonly listeners: ResolvedListener[];
   private readonly envoyOptions: EnvoyOptions;
+  private readonly hasEnvoyOptions: boolean;
 
   constructor(scope: Construct, id: string, props: AcceleratedTlsGatewayProps) {
     super(scope, id);
@@ -260,6 +261,7 @@ export class AcceleratedTlsGateway extends Construct {
     const createClass = props.createGatewayClass ?? true;
     const envoy = props.envoy ?? {};
     this.envoyOptions = envoy;
+    this.hasEnvoyOptions = props.envoy !== undefined;
     this.envoyNamespace = checkLabel(this, 'envoy.namespace', envoy.namespace ?? 'envoy-gateway-system');
     const defaultService = this.mergeGateways ? `envoy-${this.gatewayClassName}` : `envoy-${this.namespace}-${this.name}`;
     this.envoyServiceName = envoy.serviceName ?? dns1035(defaultService);
@@ -334,7 +336,7 @@ export class AcceleratedTlsGateway extends Construct {
     return {
       'envoy.image': e.image ?? Versions.ENVOY_CONTRIB_IMAGE,
       'envoy.cpu': cpu.amount,
-      'envoy.memory': `${(e.memory ?? Size.mebibytes(4096)).toMebibytes()}Mi`,
+      'envoy.memory': mebibytes(this, 'ATLS-GW006', 'envoy.memory', e.memory ?? Size.mebibytes(4096)),
       'envoy.concurrency': e.concurrency ?? Math.max(1, Math.floor(cpuCores(cpu))),
       'envoy.replicas': e.replicas ?? 1,
       'envoy.tolerations': e.tolerations ?? [],
@@ -366,13 +368,19 @@ export class AcceleratedTlsGateway extends Construct {
     if (provider.kind === KeyProviderKind.QAT) {
       const n = provider.resourcesPerReplica!;
       if (!Number.isInteger(n) || n < 1) throw ruleError('ATLS-GW006', this, 'provider.resourcesPerReplica', `${n} is not a positive integer`);
-      checkSubdomain(this, 'provider.resourceName', provider.resourceName!.split('/')[0]);
+      checkResourceName(this, 'provider.resourceName', provider.resourceName!);
     }
     for (const [prop, v] of [['envoy.replicas', envoy.replicas], ['envoy.concurrency', envoy.concurrency]] as const) {
       if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw ruleError('ATLS-GW006', this, prop, `${v} is not a positive integer`);
     }
     if (cpuCores(envoy.cpu ?? Cpu.millis(1000)) <= 0) throw ruleError('ATLS-GW006', this, 'envoy.cpu', 'must be positive');
-    if (!((envoy.memory ?? Size.mebibytes(4096)).toMebibytes({ rounding: 1 as any }) > 0)) throw ruleError('ATLS-GW006', this, 'envoy.memory', 'must be positive');
+    mebibytes(this, 'ATLS-GW006', 'envoy.memory', envoy.memory ?? Size.mebibytes(4096));
+    if (envoy.serviceType !== undefined && !Object.values(EnvoyServiceType).includes(envoy.serviceType)) {
+      throw ruleError('ATLS-GW005', this, 'envoy.serviceType', `'${envoy.serviceType}' is not an EnvoyServiceType`);
+    }
+    if (provider.placement !== undefined && !Object.values(NodePlacement).includes(provider.placement)) {
+      throw ruleError('ATLS-GW005', this, 'provider.placement', `'${provider.placement}' is not a NodePlacement`);
+    }
   }
 
   private resolveListeners(listeners: GatewayListener[]): ResolvedListener[] {
@@ -392,6 +400,7 @@ export class AcceleratedTlsGateway extends Construct {
         throw ruleError('ATLS-GW002', this, `${prop}.name`, `listeners sharing port ${port} need explicit names`);
       }
       const name = checkSubdomain(this, `${prop}.name`, l.name ?? `tls-${port}`);
+      checkSubdomain(this, `${prop}.name`, `${this.name}-${name}`); // the route's name
       if (names.has(name)) throw ruleError('ATLS-GW002', this, `${prop}.name`, `'${name}' is used by another listener`);
       names.add(name);
       const hostname = l.hostname === undefined ? undefined : checkHostname(this, `${prop}.hostname`, l.hostname);
@@ -411,7 +420,7 @@ export class AcceleratedTlsGateway extends Construct {
 
   private envoyProxySpec(provider: KeyProvider, envoy: EnvoyOptions): any {
     const cpu = envoy.cpu ?? Cpu.millis(1000);
-    const memory = `${(envoy.memory ?? Size.mebibytes(4096)).toMebibytes()}Mi`;
+    const memory = mebibytes(this, 'ATLS-GW006', 'envoy.memory', envoy.memory ?? Size.mebibytes(4096));
     const resources: Record<string, string> = { cpu: cpu.amount, memory };
     if (provider.kind === KeyProviderKind.QAT) resources[provider.resourceName!] = String(provider.resourcesPerReplica);
     const concurrency = envoy.concurrency ?? Math.max(1, Math.floor(cpuCores(cpu)));
@@ -546,7 +555,7 @@ export class AcceleratedTlsGateway extends Construct {
             secretName: c.secretName,
             dnsNames: o.dnsNames,
             issuerRef: { name: o.issuerName, kind: o.issuerKind ?? 'Issuer', group: 'cert-manager.io' },
-            privateKey: { algorithm: o.algorithm, size: o.size, rotationPolicy: 'Always' as any },
+            privateKey: { algorithm: o.algorithm, ...(o.size !== undefined ? { size: o.size } : {}), rotationPolicy: 'Always' as any },
           },
         });
       }
@@ -615,7 +624,7 @@ export class AcceleratedTlsGateway extends Construct {
       if (provider.accelerated) errors.push(this.checkFit(l));
     }
     errors.push(...this.duplicateSecrets());
-    if (this.mergeGateways) errors.push(...this.checkMerge());
+    errors.push(...this.checkSharedClass());
     return errors.filter((e): e is string => e !== undefined);
   }
 
@@ -677,33 +686,34 @@ export class AcceleratedTlsGateway extends Construct {
     return out;
   }
 
-  private checkMerge(): (string | undefined)[] {
+  /**
+   * Gateways share a GatewayClass (its EnvoyProxy, and so one Envoy Service name) only when
+   * merged: exactly one creates it, all set mergeGateways, use one provider kind and leave the
+   * Envoy settings to the creator.
+   */
+  private checkSharedClass(): (string | undefined)[] {
     const owners = this.node.root.node.findAll().filter((c): c is AcceleratedTlsGateway =>
       c instanceof AcceleratedTlsGateway && c.gatewayClassName === this.gatewayClassName && c.gatewayClass !== undefined);
-    if (owners.length !== 1) {
-      return [ruleViolation('ATLS-MRG001', this, 'createGatewayClass',
-        `GatewayClass '${this.gatewayClassName}' is created by ${owners.length} gateways of the app; exactly one must create it`)];
+    const violation = (prop: string, detail: string) => ruleViolation('ATLS-MRG001', this, prop, detail);
+    if (owners.length > 1 || (owners.length === 0 && this.mergeGateways)) {
+      return [violation('createGatewayClass', `GatewayClass '${this.gatewayClassName}' is created by ${owners.length} gateways of the app; exactly one must create it`)];
     }
     const owner = owners[0];
-    const out: (string | undefined)[] = [];
-    if (!owner.mergeGateways) {
-      out.push(ruleViolation('ATLS-MRG001', this, 'mergeGateways', `the owner of GatewayClass '${this.gatewayClassName}' (${owner.node.path}) does not set mergeGateways`));
+    if (owner === undefined || owner === this) return [];
+    if (!owner.mergeGateways || !this.mergeGateways) {
+      return [violation('mergeGateways', `GatewayClass '${this.gatewayClassName}' is created by ${owner.node.path}; gateways share a class (its EnvoyProxy and Envoy Service) only when both set mergeGateways`)];
     }
-    if (owner.envoyServiceName !== this.envoyServiceName) {
-      out.push(ruleViolation('ATLS-MRG001', this, 'envoy.serviceName', `merged gateways share one Envoy Service: '${owner.envoyServiceName}', not '${this.envoyServiceName}'`));
+    const out: (string | undefined)[] = [];
+    if (owner.provider.kind !== this.provider.kind) {
+      out.push(violation('provider', `merged gateways run on one Envoy fleet: ${owner.node.path} uses ${owner.provider.kind}, this one ${this.provider.kind}`));
+    }
+    if (this.hasEnvoyOptions) {
+      out.push(violation('envoy', `the Envoy settings of merged gateways come from ${owner.node.path}, which creates the class; leave them unset here`));
+    } else if (owner.envoyServiceName !== this.envoyServiceName) {
+      out.push(violation('envoy.serviceName', `merged gateways share one Envoy Service: '${owner.envoyServiceName}', not '${this.envoyServiceName}'`));
     }
     return out;
   }
-}
-
-/** Proto JSON Duration: seconds with 0, 3, 6 or 9 fractional digits (`0.001s`). */
-export function protoDuration(d: Duration): string {
-  const nanos = Math.round(d.toMilliseconds({ integral: false }) * 1e6);
-  const secs = Math.floor(nanos / 1e9);
-  const frac = nanos % 1e9;
-  if (frac === 0) return `${secs}s`;
-  const digits = frac % 1e6 === 0 ? 3 : frac % 1e3 === 0 ? 6 : 9;
-  return `${secs}.${String(frac).padStart(9, '0').slice(0, digits)}s`;
 }
 
 function cpuCores(cpu: Cpu): number {

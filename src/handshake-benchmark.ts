@@ -5,7 +5,7 @@ import { AcceleratedTlsGateway } from './accelerated-tls-gateway';
 import { AppRegistry } from './app-registry';
 import { HANDSHAKE_BENCHMARK_SCRIPT } from './handshake-benchmark-script';
 import { KeyProviderKind } from './key-provider';
-import { checkHostname, checkLabel } from './names';
+import { checkHostname, checkLabel, mebibytes } from './names';
 import { ruleError, ruleViolation } from './rules';
 import { Versions } from './versions';
 
@@ -142,10 +142,16 @@ export class HandshakeBenchmark extends Construct {
       throw ruleError('ATLS-BENCH002', this, 'hostname', `needed: the first target's first listener has ${hostname ? `the wildcard '${hostname}'` : 'no hostname'}`);
     }
     checkHostname(this, 'hostname', hostname);
+    // Every target is loaded on its first listener with this SNI: that listener must accept it.
+    targets.forEach((gw, i) => {
+      const h = gw._benchmarkTarget().hostname;
+      const accepts = h === undefined || h === hostname || (h.startsWith('*.') && hostname.endsWith(h.slice(1)) && !hostname.slice(0, -h.length + 1).includes('.'));
+      if (!accepts) throw ruleError('ATLS-BENCH002', this, 'hostname', `'${hostname}' is not accepted by the first listener of targets[${i}] (hostname '${h}')`);
+    });
     const cpu = props.cpu ?? Cpu.units(2);
     if (!(cpuCores(cpu) > 0)) throw ruleError('ATLS-BENCH002', this, 'cpu', 'must be positive');
     const memory = props.memory ?? Size.mebibytes(512);
-    if (!(memory.toMebibytes({ rounding: 1 as any }) > 0)) throw ruleError('ATLS-BENCH002', this, 'memory', 'must be positive');
+    const memoryMi = mebibytes(this, 'ATLS-BENCH002', 'memory', memory);
     for (const [prop, image] of [['fortioImage', props.fortioImage], ['scriptImage', props.scriptImage], ['toolsImage', props.toolsImage]] as const) {
       if (image !== undefined && (typeof image !== 'string' || !/^\S+$/.test(image))) throw ruleError('ATLS-BENCH002', this, prop, `'${image}' is not an image reference`);
     }
@@ -200,7 +206,7 @@ export class HandshakeBenchmark extends Construct {
       },
     });
 
-    const resources = { cpu: cpu.amount, memory: `${memory.toMebibytes()}Mi` };
+    const resources = { cpu: cpu.amount, memory: memoryMi };
     const quantities = Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
     const securityContext: k8s.SecurityContext = {
       allowPrivilegeEscalation: false,

@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ruleError } from './rules';
 
@@ -27,7 +28,9 @@ export function checkSubdomain(scope: IConstruct, prop: string, value: string): 
 /** @internal */
 export function checkHostname(scope: IConstruct, prop: string, value: string): string {
   const labelsOk = typeof value === 'string' && value.split('.').every((l) => l.length <= 63);
-  if (!labelsOk || value.length > 253 || !HOSTNAME.test(value)) {
+  // The Gateway API forbids IP addresses as listener hostnames.
+  const ip = typeof value === 'string' && /^[0-9.]+$/.test(value);
+  if (!labelsOk || ip || value.length > 253 || !HOSTNAME.test(value)) {
     throw ruleError('ATLS-GW005', scope, prop, `'${value}' is not a valid hostname (a lowercase DNS name, optionally starting with '*.')`);
   }
   return value;
@@ -39,6 +42,32 @@ export function checkPort(scope: IConstruct, prop: string, value: number): numbe
     throw ruleError('ATLS-GW004', scope, prop, `${value} is not a port number (an integer within 1–65535)`);
   }
   return value;
+}
+
+/** @internal an extended resource name: `<DNS subdomain>/<name>` (e.g. `qat.intel.com/cy`). */
+export function checkResourceName(scope: IConstruct, prop: string, value: string): string {
+  const [prefix, name, ...rest] = typeof value === 'string' ? value.split('/') : [];
+  const ok = rest.length === 0 && prefix !== undefined && name !== undefined && prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)
+    && name.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
+  if (!ok) throw ruleError('ATLS-GW005', scope, prop, `'${value}' is not an extended resource name (<domain>/<name>)`);
+  return value;
+}
+
+/** @internal a memory size as whole mebibytes (`4096Mi`), positive. */
+export function mebibytes(scope: IConstruct, ruleId: string, prop: string, size: Size): string {
+  const mib = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isInteger(mib) || mib <= 0) throw ruleError(ruleId, scope, prop, `${size.toKibibytes({ rounding: SizeRoundingBehavior.NONE })} KiB is not a positive whole number of MiB`);
+  return `${mib}Mi`;
+}
+
+/** @internal proto JSON Duration: seconds with 0, 3, 6 or 9 fractional digits (`0.001s`). */
+export function protoDuration(d: Duration): string {
+  const nanos = Math.round(d.toMilliseconds({ integral: false }) * 1e6);
+  const secs = Math.floor(nanos / 1e9);
+  const frac = nanos % 1e9;
+  if (frac === 0) return `${secs}s`;
+  const digits = frac % 1e6 === 0 ? 3 : frac % 1e3 === 0 ? 6 : 9;
+  return `${secs}.${String(frac).padStart(9, '0').slice(0, digits)}s`;
 }
 
 /** @internal short, stable hash for names derived from long inputs. */

@@ -42,6 +42,7 @@ const LABEL_SOURCES = ['all', 'cpu', 'custom', 'fake', 'kernel', 'local', 'memor
 const CPUID = /^[A-Z0-9_]+$/;
 
 /** What nfd-master reads when nothing is set: its built-in defaults. */
+/** @internal */
 export const EMPTY_CONFIG = '# Empty: the built-in defaults of NFD v0.19.0 apply.\n';
 
 /**

@@ -159,6 +159,9 @@ export class TlsCertificate {
    * `certManager()` or a Secret managed by an external secret store.
    */
   public static fromPem(options: PemCertificateOptions): TlsCertificate {
+    if (!options || typeof options.certificatePem !== 'string' || typeof options.privateKeyPem !== 'string') {
+      throw new Error('[ATLS-CERT003] TlsCertificate.fromPem: options: certificatePem and privateKeyPem (PEM strings) are required');
+    }
     const parsed = parsePem(options.certificatePem, options.privateKeyPem);
     const name = options.secretName ?? `tls-${crypto.createHash('sha256').update(options.certificatePem).digest('hex').slice(0, 10)}`;
     return new TlsCertificate(CertificateSource.PEM, name, undefined, algorithmOf(parsed.key), parsed, options);
@@ -166,9 +169,24 @@ export class TlsCertificate {
 
   /** A cert-manager `Certificate` (created in the gateway's namespace) issuing an accelerable key. */
   public static certManager(options: CertManagerCertificateOptions): TlsCertificate {
+    const fail = (prop: string, detail: string) => new Error(`[ATLS-CERT004] TlsCertificate.certManager: ${prop}: ${detail}`);
+    if (!options) throw fail('options', 'secretName, dnsNames and issuerName are required');
     const algorithm = options.algorithm ?? CertManagerKeyAlgorithm.RSA;
-    const size = options.size ?? (algorithm === CertManagerKeyAlgorithm.ECDSA ? 256 : 2048);
-    const declared = algorithm === CertManagerKeyAlgorithm.RSA ? KeyAlgorithm.rsa(size)
+    if (!Object.values(CertManagerKeyAlgorithm).includes(algorithm)) throw fail('algorithm', `'${algorithm}' is not a CertManagerKeyAlgorithm`);
+    // cert-manager's own limits: RSA 2048–8192 bits, ECDSA on P-256/384/521, Ed25519 without a size.
+    const defaultSize = algorithm === CertManagerKeyAlgorithm.ECDSA ? 256 : 2048;
+    const size = algorithm === CertManagerKeyAlgorithm.ED25519 ? undefined : options.size ?? defaultSize;
+    if (algorithm === CertManagerKeyAlgorithm.RSA && !(Number.isInteger(size) && size! >= 2048 && size! <= 8192)) {
+      throw fail('size', `${size} is not an RSA size within 2048–8192`);
+    }
+    if (algorithm === CertManagerKeyAlgorithm.ECDSA && ![256, 384, 521].includes(size!)) throw fail('size', `${size} is not an ECDSA size (256, 384, 521)`);
+    if (!Array.isArray(options.dnsNames) || options.dnsNames.length === 0
+      || !options.dnsNames.every((d) => typeof d === 'string' && /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(d) && !/^[0-9.]+$/.test(d))) {
+      throw fail('dnsNames', 'at least one DNS name is required, each a lowercase (wildcard) DNS name');
+    }
+    if (typeof options.issuerName !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(options.issuerName)) throw fail('issuerName', `'${options.issuerName}' is not an issuer name`);
+    if (options.issuerKind !== undefined && !['Issuer', 'ClusterIssuer'].includes(options.issuerKind)) throw fail('issuerKind', `'${options.issuerKind}' is neither Issuer nor ClusterIssuer`);
+    const declared = algorithm === CertManagerKeyAlgorithm.RSA ? KeyAlgorithm.rsa(size!)
       : algorithm === CertManagerKeyAlgorithm.ECDSA ? KeyAlgorithm.ecdsa(`P-${size}`) : KeyAlgorithm.ED25519;
     return new TlsCertificate(CertificateSource.CERT_MANAGER, options.secretName, undefined, declared, undefined,
       { ...options, algorithm, size });

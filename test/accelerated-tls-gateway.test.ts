@@ -5,7 +5,7 @@ import {
   KeyProvider, ListenerProtocol, NodePlacement, TlsCertificate, Versions,
 } from '../src';
 import { find, makeCert, makeExpiredCert, newChart, synthApp } from './util';
-import { protoDuration } from '../src/accelerated-tls-gateway';
+import { protoDuration } from '../src/names';
 
 const CERT = TlsCertificate.fromSecretName('example-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 });
 const LISTENER = { hostname: 'www.example.com', certificate: CERT, backend: { serviceName: 'backend', port: 3000 } };
@@ -517,4 +517,56 @@ test('synth-time checks re-run when the app changes after a synth', () => {
   // A second gateway with the same names, added after the first synth, must still be caught.
   new AcceleratedTlsGateway(new Chart(app, 'late'), 'gw', { namespace: 'default', name: 'eg', provider: KeyProvider.software(), listeners: [LISTENER] });
   expect(() => synthApp(app)).toThrow(/\[ATLS-APP001\] late\/gw\/EnvoyProxy/);
+});
+
+describe('review findings', () => {
+  test.each<[string, Partial<AcceleratedTlsGatewayProps>, RegExp]>([
+    ['memory that is not whole MiB', { envoy: { memory: Size.kibibytes(1536) } }, /\[ATLS-GW006\] test\/gw: envoy.memory: 1536 KiB is not a positive whole number of MiB/],
+    ['an unknown placement', { provider: KeyProvider.cryptoMb({ placement: 'SOMETIMES' as any }) }, /\[ATLS-GW005\] test\/gw: provider.placement/],
+    ['an unknown service type', { envoy: { serviceType: 'Foo' as any } }, /\[ATLS-GW005\] test\/gw: envoy.serviceType/],
+    ['an invalid QAT resource name', { provider: KeyProvider.qat({ resourceName: 'qat.intel.com/CY!!' }) }, /\[ATLS-GW005\] test\/gw: provider.resourceName/],
+    ['a route name over 253 characters', { listeners: [{ ...LISTENER, name: `${'a'.repeat(62)}.${'b'.repeat(62)}.${'c'.repeat(62)}.${'d'.repeat(62)}` }] }, /\[ATLS-GW005\] test\/gw: listeners\[0\].name/],
+    ['an IP address as hostname', { listeners: [{ ...LISTENER, hostname: '10.0.0.1' }] }, /\[ATLS-GW005\] test\/gw: listeners\[0\].hostname/],
+    ['no provider', { provider: undefined as any }, /\[ATLS-KEY001\] test\/gw: provider: a KeyProvider is required/],
+  ])('%s is rejected naming the prop', (_, props, message) => {
+    expect(() => gateway(props)).toThrow(message);
+  });
+
+  test('a GatewayClass created by another gateway is shared only under mergeGateways', () => {
+    const { app, chart } = newChart();
+    new AcceleratedTlsGateway(chart, 'a', { name: 'a', provider: KeyProvider.software(), listeners: [LISTENER] });
+    new AcceleratedTlsGateway(chart, 'b', { name: 'b', gatewayClassName: 'default-a', createGatewayClass: false, provider: KeyProvider.software(), listeners: [LISTENER] });
+    expect(() => synthApp(app)).toThrow(/\[ATLS-MRG001\] test\/b: mergeGateways: GatewayClass 'default-a' is created by test\/a/);
+  });
+
+  test('merged gateways share the provider kind and leave Envoy settings to the creator', () => {
+    const { app, chart } = newChart();
+    new AcceleratedTlsGateway(chart, 'a', { name: 'a', gatewayClassName: 'm', mergeGateways: true, provider: KeyProvider.qat(), listeners: [LISTENER] });
+    new AcceleratedTlsGateway(chart, 'b', {
+      name: 'b',
+      gatewayClassName: 'm',
+      mergeGateways: true,
+      createGatewayClass: false,
+      provider: KeyProvider.cryptoMb({ placement: NodePlacement.ANY }),
+      listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('b-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 }) }],
+      envoy: { replicas: 2 },
+    });
+    expect(() => synthApp(app)).toThrow(/\[ATLS-MRG001\] test\/b: provider: merged gateways run on one Envoy fleet: test\/a uses qat, this one cryptomb[\s\S]*\[ATLS-MRG001\] test\/b: envoy: /);
+  });
+
+  test('cert-manager options are checked at once (ATLS-CERT004); Ed25519 carries no size', () => {
+    const base = { secretName: 's', dnsNames: ['www.example.com'], issuerName: 'issuer' };
+    expect(() => TlsCertificate.certManager({ ...base, size: 1000 })).toThrow(/\[ATLS-CERT004\] TlsCertificate.certManager: size: 1000/);
+    expect(() => TlsCertificate.certManager({ ...base, algorithm: CertManagerKeyAlgorithm.ECDSA, size: 2048 })).toThrow(/size: 2048 is not an ECDSA size/);
+    expect(() => TlsCertificate.certManager({ ...base, dnsNames: [] })).toThrow(/dnsNames/);
+    expect(() => TlsCertificate.certManager({ ...base, issuerName: '' })).toThrow(/issuerName/);
+    expect(() => TlsCertificate.certManager({ ...base, issuerKind: 'Foo' })).toThrow(/issuerKind: 'Foo'/);
+    const ed = TlsCertificate.certManager({ ...base, algorithm: CertManagerKeyAlgorithm.ED25519, size: 2048 });
+    const { app } = gateway({ provider: KeyProvider.software(), listeners: [{ ...LISTENER, certificate: ed }] });
+    expect(find(synthApp(app), 'Certificate').spec.privateKey).toEqual({ algorithm: 'Ed25519', rotationPolicy: 'Always' });
+  });
+
+  test('fromPem without options is an Error naming them, not a TypeError', () => {
+    expect(() => TlsCertificate.fromPem(undefined as any)).toThrow(/\[ATLS-CERT003\] TlsCertificate.fromPem: options/);
+  });
 });

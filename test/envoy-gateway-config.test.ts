@@ -49,3 +49,8 @@ test('a second explicit config is an error; Helm-managed installs emit no Config
   new AcceleratedTlsGateway(chart, 'gw', { provider: KeyProvider.qat(), listeners: LISTENERS });
   expect(synthApp(app).filter((o) => o.kind === 'ConfigMap')).toHaveLength(0);
 });
+
+test('the namespace is a DNS-1123 label', () => {
+  const { chart } = newChart();
+  expect(() => new EnvoyGatewayConfig(chart, 'cfg', { namespace: 'Bad NS!' })).toThrow(/\[ATLS-GW005\] test\/cfg: namespace/);
+});

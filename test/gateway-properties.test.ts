@@ -39,7 +39,7 @@ const certificate = fc.oneof(
   fc.record({ n: label, ns: fc.option(label, { nil: undefined, freq: 3 }), alg: algorithm })
     .map(({ n, ns, alg }) => TlsCertificate.fromSecretName(n, { namespace: ns, keyAlgorithm: alg })),
   fc.constant(TlsCertificate.fromPem(PEM)),
-  fc.record({ s: label, d: fc.array(hostname, { maxLength: 2 }) })
+  fc.record({ s: label, d: fc.array(fc.constantFrom('www.example.com', '*.example.com'), { minLength: 1, maxLength: 2 }) })
     .map(({ s, d }) => TlsCertificate.certManager({ secretName: s, dnsNames: d, issuerName: 'issuer' })),
 );
 const listener = fc.record({

@@ -110,7 +110,7 @@ test('client placement, sizing, flags and a created restricted namespace', () =>
     concurrency: 8,
     qps: 100,
     duration: Duration.minutes(1),
-    hostname: 'api.example.com',
+    hostname: 'www.example.com',
     namespace: 'bench',
     createNamespace: true,
     cpu: Cpu.units(4),
@@ -125,7 +125,7 @@ test('client placement, sizing, flags and a created restricted namespace', () =>
   expect(pod.tolerations).toEqual([{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }]);
   expect(pod.containers[0].resources.limits).toEqual({ cpu: '4', memory: '1024Mi' });
   const config = JSON.parse(find(objects, 'ConfigMap', 'handshake-benchmark').data['config.json']);
-  expect(config).toMatchObject({ hostname: 'api.example.com', concurrency: 8, qps: 100, duration: '60s' });
+  expect(config).toMatchObject({ hostname: 'www.example.com', concurrency: 8, qps: 100, duration: '60s' });
   expect(find(objects, 'RoleBinding').subjects[0].namespace).toBe('bench');
 });
 
@@ -181,6 +181,7 @@ describe('props (ATLS-BENCH002)', () => {
     ['fractional duration', { duration: Duration.millis(1500) }, /duration: 1\.5 s/],
     ['negative qps', { qps: -1 }, /qps: -1/],
     ['a wildcard hostname', { hostname: '*.example.com' }, /hostname/],
+    ['an SNI a target does not accept', { hostname: 'api.example.com' }, /\[ATLS-BENCH002\] benchmark\/bench: hostname: 'api.example.com' is not accepted by the first listener of targets\[0\]/],
     ['a bad namespace', { namespace: 'Bench' }, /\[ATLS-GW005\].*namespace/],
     ['zero cpu', { cpu: Cpu.millis(0) }, /cpu: must be positive/],
     ['an image with spaces', { fortioImage: 'fortio fortio' }, /fortioImage/],
