@@ -16,6 +16,7 @@ import {
 import { Gateway, GatewayClass, HttpRoute, ReferenceGrant, TcpRoute } from './imports/gateway.networking.k8s.io';
 import { KeyProvider, KeyProviderKind, NodePlacement } from './key-provider';
 import { checkHostname, checkLabel, checkPort, checkResourceName, checkSubdomain, dns1035, labelFromId, mebibytes, protoDuration } from './names';
+import { PROVIDER_TYPES } from './patch-policy-cel';
 import { ruleError, ruleViolation } from './rules';
 import { CertificateSource, KeyType, TlsCertificate } from './tls-certificate';
 import { Versions } from './versions';
@@ -185,10 +186,6 @@ export interface AcceleratedTlsGatewayProps {
 }
 
 const GW_GROUP = 'gateway.networking.k8s.io';
-const PROVIDER_TYPES: Record<string, string> = {
-  qat: 'type.googleapis.com/envoy.extensions.private_key_providers.qat.v3alpha.QatPrivateKeyMethodConfig',
-  cryptomb: 'type.googleapis.com/envoy.extensions.private_key_providers.cryptomb.v3alpha.CryptoMbPrivateKeyMethodConfig',
-};
 /** The seed's five NFD cpuid labels for CryptoMB. */
 const SEED_CRYPTOMB_LABELS = ['AVX512F', 'AVX512DQ', 'AVX512BW', 'AVX512IFMA', 'AVX512VBMI2'].map((f) => `feature.node.kubernetes.io/cpu-cpuid.${f}`);
 const CRYPTOMB_RSA_BITS = [1024, 2048, 3072, 4096];

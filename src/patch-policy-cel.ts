@@ -4,6 +4,9 @@
 const SECRET = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret';
 const QAT = 'type.googleapis.com/envoy.extensions.private_key_providers.qat.v3alpha.QatPrivateKeyMethodConfig';
 const CRYPTOMB = 'type.googleapis.com/envoy.extensions.private_key_providers.cryptomb.v3alpha.CryptoMbPrivateKeyMethodConfig';
+
+/** @internal the provider configs' `@type` by provider name: what the gateway emits and the guard admits. */
+export const PROVIDER_TYPES: Record<string, string> = { qat: QAT, cryptomb: CRYPTOMB };
 const PROVIDER_PATH = '/tls_certificate/private_key_provider';
 const KEY_PATH = '/tls_certificate/private_key';
 const COPY_TARGET = '/tls_certificate/private_key_provider/typed_config/private_key';
