@@ -31,4 +31,27 @@ function makeCert(keyArgs, cn = 'www.example.com') {
   return out;
 }
 
-module.exports = { root, upstreamDir, readYamlDocs, writeYamlDocs, yamlFiles, makeCert };
+/**
+ * The OpenAPI v3 schemas of a Kubernetes release, in kubectl-validate's --local-schemas layout
+ * (`api/v1.json`, `apis/<group>/<version>.json`), from the k8s.io/kubernetes module on the Go
+ * module proxy (its api/openapi-spec/v3 folder).
+ */
+function k8sSchemas(version, outDir) {
+  const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${version}`], {
+    encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' }, cwd: os.tmpdir(),
+  }));
+  const src = path.join(info.Dir, 'api', 'openapi-spec', 'v3');
+  let n = 0;
+  for (const f of fs.readdirSync(src)) {
+    const m = /^(api|apis__(.+))__(v[^_]+)_openapi\.json$/.exec(f);
+    if (!m) continue;
+    const dir = m[1] === 'api' ? path.join(outDir, 'api') : path.join(outDir, 'apis', m[2]);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(path.join(src, f), path.join(dir, `${m[3]}.json`));
+    n++;
+  }
+  if (n === 0) throw new Error(`no OpenAPI schemas in ${src}`);
+  return n;
+}
+
+module.exports = { root, upstreamDir, readYamlDocs, writeYamlDocs, yamlFiles, makeCert, k8sSchemas };
