@@ -13,8 +13,9 @@ function readYamlDocs(file) {
   return YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()).filter(Boolean);
 }
 
+/** Writes YAML as cdk8s does (YAML 1.1, so strings like `y` or `on` stay quoted for Go's parsers). */
 function writeYamlDocs(file, docs) {
-  fs.writeFileSync(file, docs.map((d) => YAML.stringify(d)).join('---\n'));
+  fs.writeFileSync(file, docs.map((d) => YAML.stringify(d, { version: '1.1', lineWidth: 0 })).join('---\n'));
 }
 
 function yamlFiles(dir) {

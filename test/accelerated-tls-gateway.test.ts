@@ -204,7 +204,8 @@ describe('envoy options', () => {
     expect(k.envoyDeployment.container.resources.requests).toEqual({ 'cpu': '2500m', 'memory': '2048Mi', 'qat.intel.com/cy': '1' });
     expect(k.envoyDeployment.pod.tolerations).toEqual([{ key: 'qat', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(k.envoyDeployment.pod.imagePullSecrets).toEqual([{ name: 'regcred' }]);
-    expect(k.envoyService).toEqual({ name: 'edge-envoy', type: 'LoadBalancer', annotations: { 'example.com/lb': 'internal' } });
+    // 'on' must stay a string for Go's YAML 1.1 parsers (conformance feeds this scenario to them).
+    expect(k.envoyService).toEqual({ name: 'edge-envoy', type: 'LoadBalancer', annotations: { 'example.com/lb': 'internal', 'example.com/proxy-protocol': 'on' } });
     expect(find(objects, 'GatewayClass').spec.parametersRef.namespace).toBe('eg-system');
     expect(gw.envoyServiceName).toBe('edge-envoy');
   });
