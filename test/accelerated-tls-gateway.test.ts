@@ -189,7 +189,7 @@ describe('envoy options', () => {
         replicas: 2,
         serviceType: EnvoyServiceType.LOAD_BALANCER,
         serviceName: 'edge-envoy',
-        serviceAnnotations: { 'example.com/lb': 'internal' },
+        serviceAnnotations: { 'example.com/lb': 'internal', 'example.com/proxy-protocol': 'on' },
         tolerations: [{ key: 'qat', operator: 'Exists', effect: 'NoSchedule' }],
         imagePullSecrets: ['regcred'],
         namespace: 'eg-system',
