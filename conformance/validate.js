@@ -11,7 +11,6 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const YAML = require('yaml');
 const { root, upstreamDir, readYamlDocs, writeYamlDocs, yamlFiles, k8sSchemas } = require('./lib');
 
 // kubectl-validate embeds core schemas up to 1.32 and fetches newer ones from GitHub; we give it
@@ -29,7 +28,7 @@ function usedCrds(dir) {
       const docs = readYamlDocs(path.join(upstreamDir, 'crds', src.file))
         .filter((d) => d.kind === 'CustomResourceDefinition' && wanted.includes(d.metadata.name));
       for (const crd of docs) {
-        fs.writeFileSync(path.join(dir, `${crd.metadata.name}.yaml`), YAML.stringify(crd));
+        writeYamlDocs(path.join(dir, `${crd.metadata.name}.yaml`), [crd]);
         n++;
       }
     }
