@@ -15,7 +15,7 @@ import {
 } from './imports/gateway.envoyproxy.io';
 import { Gateway, GatewayClass, HttpRoute, ReferenceGrant, TcpRoute } from './imports/gateway.networking.k8s.io';
 import { KeyProvider, KeyProviderKind, NodePlacement } from './key-provider';
-import { checkHostname, checkLabel, checkPort, checkResourceName, checkSubdomain, dns1035, labelFromId, mebibytes, protoDuration } from './names';
+import { checkHostname, checkLabel, checkPort, checkResourceName, checkSubdomain, cpuCores, dns1035, labelFromId, mebibytes, protoDuration } from './names';
 import { PROVIDER_TYPES } from './patch-policy-cel';
 import { ruleError, ruleViolation } from './rules';
 import { CertificateSource, KeyType, TlsCertificate } from './tls-certificate';
@@ -190,6 +190,15 @@ const GW_GROUP = 'gateway.networking.k8s.io';
 const SEED_CRYPTOMB_LABELS = ['AVX512F', 'AVX512DQ', 'AVX512BW', 'AVX512IFMA', 'AVX512VBMI2'].map((f) => `feature.node.kubernetes.io/cpu-cpuid.${f}`);
 const CRYPTOMB_RSA_BITS = [1024, 2048, 3072, 4096];
 
+/** The Envoy pods' image and size, with defaults applied (resolved once, validated). */
+interface EnvoySizing {
+  readonly image: string;
+  readonly cpu: Cpu;
+  readonly memory: string;
+  readonly concurrency: number;
+  readonly replicas?: number;
+}
+
 interface ResolvedListener {
   readonly name: string;
   readonly port: number;
@@ -242,6 +251,7 @@ export class AcceleratedTlsGateway extends Construct {
 
   private readonly listeners: ResolvedListener[];
   private readonly envoyOptions: EnvoyOptions;
+  private readonly sizing: EnvoySizing;
   private readonly hasEnvoyOptions: boolean;
 
   constructor(scope: Construct, id: string, props: AcceleratedTlsGatewayProps) {
@@ -265,7 +275,7 @@ export class AcceleratedTlsGateway extends Construct {
     if (envoy.serviceName !== undefined && (envoy.serviceName.length > 63 || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(envoy.serviceName))) {
       throw ruleError('ATLS-GW005', this, 'envoy.serviceName', `'${envoy.serviceName}' is not a DNS-1035 label (at most 63 characters)`);
     }
-    this.checkProvider(provider, envoy);
+    this.sizing = this.resolveEnvoy(provider, envoy);
     this.listeners = this.resolveListeners(props.listeners);
     this.listenerNames = this.listeners.map((l) => l.name);
 
@@ -327,16 +337,15 @@ export class AcceleratedTlsGateway extends Construct {
    * The QAT resource request is not part of it (a baseline has no provider).
    */
   public _envoyShape(): { [prop: string]: unknown } {
-    const e = this.envoyOptions;
-    const cpu = e.cpu ?? Cpu.millis(1000);
+    const z = this.sizing;
     const placed = this.provider.placement !== undefined && this.provider.placement !== NodePlacement.ANY;
     return {
-      'envoy.image': e.image ?? Versions.ENVOY_CONTRIB_IMAGE,
-      'envoy.cpu': cpu.amount,
-      'envoy.memory': mebibytes(this, 'ATLS-GW006', 'envoy.memory', e.memory ?? Size.mebibytes(4096)),
-      'envoy.concurrency': e.concurrency ?? Math.max(1, Math.floor(cpuCores(cpu))),
-      'envoy.replicas': e.replicas ?? 1,
-      'envoy.tolerations': e.tolerations ?? [],
+      'envoy.image': z.image,
+      'envoy.cpu': z.cpu.amount,
+      'envoy.memory': z.memory,
+      'envoy.concurrency': z.concurrency,
+      'envoy.replicas': z.replicas ?? 1,
+      'envoy.tolerations': this.envoyOptions.tolerations ?? [],
       'provider.placement': placed ? this.cryptoMbAffinity() : 'none',
     };
   }
@@ -350,13 +359,14 @@ export class AcceleratedTlsGateway extends Construct {
     return { port: l.port, hostname: l.hostname, keyType: l.certificate.keyAlgorithm?.type, podLabels };
   }
 
-  private checkProvider(provider: KeyProvider, envoy: EnvoyOptions): void {
+  /** Validates the provider and Envoy options; returns the Envoy sizing with defaults applied. */
+  private resolveEnvoy(provider: KeyProvider, envoy: EnvoyOptions): EnvoySizing {
+    const image = envoy.image ?? Versions.ENVOY_CONTRIB_IMAGE;
     if (provider.accelerated) {
       const ms = provider.pollDelay!.toMilliseconds({ integral: false });
       if (!(ms >= 1)) {
         throw ruleError('ATLS-KEY001', this, 'provider.pollDelay', `${ms} ms is below the 1 ms minimum of the ${provider.kind} provider`);
       }
-      const image = envoy.image ?? Versions.ENVOY_CONTRIB_IMAGE;
       if (!image.includes('contrib') && !envoy.allowNonContribImage) {
         throw ruleError('ATLS-IMG001', this, 'envoy.image',
           `'${image}' is not a contrib build: Envoy rejects the ${provider.kind} provider config even with fallback (set allowNonContribImage if it is one)`);
@@ -370,14 +380,17 @@ export class AcceleratedTlsGateway extends Construct {
     for (const [prop, v] of [['envoy.replicas', envoy.replicas], ['envoy.concurrency', envoy.concurrency]] as const) {
       if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw ruleError('ATLS-GW006', this, prop, `${v} is not a positive integer`);
     }
-    if (cpuCores(envoy.cpu ?? Cpu.millis(1000)) <= 0) throw ruleError('ATLS-GW006', this, 'envoy.cpu', 'must be positive');
-    mebibytes(this, 'ATLS-GW006', 'envoy.memory', envoy.memory ?? Size.mebibytes(4096));
+    const cpu = envoy.cpu ?? Cpu.millis(1000);
+    if (cpuCores(cpu) <= 0) throw ruleError('ATLS-GW006', this, 'envoy.cpu', 'must be positive');
+    const memory = mebibytes(this, 'ATLS-GW006', 'envoy.memory', envoy.memory ?? Size.mebibytes(4096));
     if (envoy.serviceType !== undefined && !Object.values(EnvoyServiceType).includes(envoy.serviceType)) {
       throw ruleError('ATLS-GW005', this, 'envoy.serviceType', `'${envoy.serviceType}' is not an EnvoyServiceType`);
     }
     if (provider.placement !== undefined && !Object.values(NodePlacement).includes(provider.placement)) {
       throw ruleError('ATLS-GW005', this, 'provider.placement', `'${provider.placement}' is not a NodePlacement`);
     }
+    // Envoy's default, all host cores, oversubscribes a CPU-limited pod: whole CPUs requested, at least 1.
+    return { image, cpu, memory, concurrency: envoy.concurrency ?? Math.max(1, Math.floor(cpuCores(cpu))), replicas: envoy.replicas };
   }
 
   private resolveListeners(listeners: GatewayListener[]): ResolvedListener[] {
@@ -416,11 +429,9 @@ export class AcceleratedTlsGateway extends Construct {
   }
 
   private envoyProxySpec(provider: KeyProvider, envoy: EnvoyOptions): any {
-    const cpu = envoy.cpu ?? Cpu.millis(1000);
-    const memory = mebibytes(this, 'ATLS-GW006', 'envoy.memory', envoy.memory ?? Size.mebibytes(4096));
+    const { image, cpu, memory, concurrency, replicas } = this.sizing;
     const resources: Record<string, string> = { cpu: cpu.amount, memory };
     if (provider.kind === KeyProviderKind.QAT) resources[provider.resourceName!] = String(provider.resourcesPerReplica);
-    const concurrency = envoy.concurrency ?? Math.max(1, Math.floor(cpuCores(cpu)));
     const pod: any = { nodeSelector: { 'kubernetes.io/arch': 'amd64' } };
     // CryptoMB, or a software baseline placed like one.
     if (provider.placement !== undefined && provider.placement !== NodePlacement.ANY) {
@@ -429,7 +440,7 @@ export class AcceleratedTlsGateway extends Construct {
     }
     if (envoy.tolerations?.length) pod.tolerations = envoy.tolerations;
     if (envoy.imagePullSecrets?.length) pod.imagePullSecrets = envoy.imagePullSecrets.map((name) => ({ name }));
-    const ha = (envoy.replicas ?? 1) >= 2;
+    const ha = (replicas ?? 1) >= 2;
     if (ha) {
       // Envoy Gateway labels its Envoy pods with the owning gateway (or class, when merged).
       const owner = this.mergeGateways
@@ -450,14 +461,14 @@ export class AcceleratedTlsGateway extends Construct {
         kubernetes: {
           ...(ha ? { envoyPdb: { maxUnavailable: PdbMaxUnavailable.fromNumber(1) } } : {}),
           envoyDeployment: {
-            ...(envoy.replicas !== undefined ? { replicas: envoy.replicas } : {}),
+            ...(replicas !== undefined ? { replicas } : {}),
             // A surge pod would need a free QAT VF; when all are taken the rollout would never
             // finish. Replacing one pod at a time frees its VF first.
             ...(provider.kind === KeyProviderKind.QAT
               ? { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: MaxSurge.fromNumber(0), maxUnavailable: MaxUnavailable.fromNumber(1) } } }
               : {}),
             container: {
-              image: envoy.image ?? Versions.ENVOY_CONTRIB_IMAGE,
+              image,
               resources: {
                 requests: Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, Request.fromString(v)])),
                 limits: Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, Limit.fromString(v)])),
@@ -713,10 +724,6 @@ export class AcceleratedTlsGateway extends Construct {
   }
 }
 
-function cpuCores(cpu: Cpu): number {
-  const a = cpu.amount;
-  return a.endsWith('m') ? Number(a.slice(0, -1)) / 1000 : Number(a);
-}
 
 const warned = new WeakSet<IConstruct>();
 function warnOnce(scope: IConstruct, message: string): void {

@@ -5,7 +5,8 @@ import { AcceleratedTlsGateway } from './accelerated-tls-gateway';
 import { AppRegistry } from './app-registry';
 import { HANDSHAKE_BENCHMARK_SCRIPT } from './handshake-benchmark-script';
 import { KeyProviderKind } from './key-provider';
-import { checkHostname, checkLabel, mebibytes } from './names';
+import { checkHostname, checkLabel, cpuCores, mebibytes } from './names';
+import { PSA_ENFORCE } from './pod-security';
 import { ruleError, ruleViolation } from './rules';
 import { Versions } from './versions';
 
@@ -181,7 +182,7 @@ export class HandshakeBenchmark extends Construct {
       metadata: {
         name: this.namespace,
         // The Job's pod is non-root, drops every capability and uses RuntimeDefault seccomp.
-        labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+        labels: { [PSA_ENFORCE]: 'restricted' },
       },
     }) : undefined;
     const metadata = { name: this.name, namespace: this.namespace };
@@ -346,7 +347,3 @@ export class HandshakeBenchmark extends Construct {
   }
 }
 
-function cpuCores(cpu: Cpu): number {
-  const a = cpu.amount;
-  return a.endsWith('m') ? Number(a.slice(0, -1)) / 1000 : Number(a);
-}

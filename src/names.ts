@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { ruleError } from './rules';
 
@@ -8,6 +9,18 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 // Gateway API listener hostnames: a DNS name, optionally with one leading wildcard label.
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** @internal whether `value` is a DNS-1123 subdomain. */
+export function isSubdomain(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+}
+
+/** @internal whether `value` is a (wildcard) DNS hostname, not an IP address. */
+export function isHostname(value: unknown): boolean {
+  // The Gateway API forbids IP addresses as listener hostnames.
+  return typeof value === 'string' && value.length <= 253 && value.split('.').every((l) => l.length <= 63)
+    && !/^[0-9.]+$/.test(value) && HOSTNAME.test(value);
+}
 
 /** @internal */
 export function checkLabel(scope: IConstruct, prop: string, value: string): string {
@@ -19,7 +32,7 @@ export function checkLabel(scope: IConstruct, prop: string, value: string): stri
 
 /** @internal */
 export function checkSubdomain(scope: IConstruct, prop: string, value: string): string {
-  if (typeof value !== 'string' || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+  if (!isSubdomain(value)) {
     throw ruleError('ATLS-GW005', scope, prop, `'${value}' is not a DNS-1123 subdomain (lowercase alphanumerics, '-' and '.', at most 253 characters)`);
   }
   return value;
@@ -27,10 +40,7 @@ export function checkSubdomain(scope: IConstruct, prop: string, value: string): 
 
 /** @internal */
 export function checkHostname(scope: IConstruct, prop: string, value: string): string {
-  const labelsOk = typeof value === 'string' && value.split('.').every((l) => l.length <= 63);
-  // The Gateway API forbids IP addresses as listener hostnames.
-  const ip = typeof value === 'string' && /^[0-9.]+$/.test(value);
-  if (!labelsOk || ip || value.length > 253 || !HOSTNAME.test(value)) {
+  if (!isHostname(value)) {
     throw ruleError('ATLS-GW005', scope, prop, `'${value}' is not a valid hostname (a lowercase DNS name, optionally starting with '*.')`);
   }
   return value;
@@ -47,7 +57,7 @@ export function checkPort(scope: IConstruct, prop: string, value: number): numbe
 /** @internal an extended resource name: `<DNS subdomain>/<name>` (e.g. `qat.intel.com/cy`). */
 export function checkResourceName(scope: IConstruct, prop: string, value: string): string {
   const [prefix, name, ...rest] = typeof value === 'string' ? value.split('/') : [];
-  const ok = rest.length === 0 && prefix !== undefined && name !== undefined && prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)
+  const ok = rest.length === 0 && isSubdomain(prefix) && name !== undefined
     && name.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
   if (!ok) throw ruleError('ATLS-GW005', scope, prop, `'${value}' is not an extended resource name (<domain>/<name>)`);
   return value;
@@ -58,6 +68,12 @@ export function mebibytes(scope: IConstruct, ruleId: string, prop: string, size:
   const mib = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
   if (!Number.isInteger(mib) || mib <= 0) throw ruleError(ruleId, scope, prop, `${size.toKibibytes({ rounding: SizeRoundingBehavior.NONE })} KiB is not a positive whole number of MiB`);
   return `${mib}Mi`;
+}
+
+/** @internal a CPU amount in cores (`1500m` → 1.5). */
+export function cpuCores(cpu: Cpu): number {
+  const a = cpu.amount;
+  return a.endsWith('m') ? Number(a.slice(0, -1)) / 1000 : Number(a);
 }
 
 /** @internal proto JSON Duration: seconds with 0, 3, 6 or 9 fractional digits (`0.001s`). */

@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import { isHostname, isSubdomain } from './names';
 
 /** Key type of a declared key algorithm. */
 export enum KeyType {
@@ -181,10 +182,10 @@ export class TlsCertificate {
     }
     if (algorithm === CertManagerKeyAlgorithm.ECDSA && ![256, 384, 521].includes(size!)) throw fail('size', `${size} is not an ECDSA size (256, 384, 521)`);
     if (!Array.isArray(options.dnsNames) || options.dnsNames.length === 0
-      || !options.dnsNames.every((d) => typeof d === 'string' && /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(d) && !/^[0-9.]+$/.test(d))) {
+      || !options.dnsNames.every(isHostname)) {
       throw fail('dnsNames', 'at least one DNS name is required, each a lowercase (wildcard) DNS name');
     }
-    if (typeof options.issuerName !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(options.issuerName)) throw fail('issuerName', `'${options.issuerName}' is not an issuer name`);
+    if (!isSubdomain(options.issuerName)) throw fail('issuerName', `'${options.issuerName}' is not an issuer name`);
     if (options.issuerKind !== undefined && !['Issuer', 'ClusterIssuer'].includes(options.issuerKind)) throw fail('issuerKind', `'${options.issuerKind}' is neither Issuer nor ClusterIssuer`);
     const declared = algorithm === CertManagerKeyAlgorithm.RSA ? KeyAlgorithm.rsa(size!)
       : algorithm === CertManagerKeyAlgorithm.ECDSA ? KeyAlgorithm.ecdsa(`P-${size}`) : KeyAlgorithm.ED25519;
