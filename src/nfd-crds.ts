@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 
 /** @internal group of the NFD API. */
-export const NFD_GROUP = 'nfd.k8s-sigs.io';
+const NFD_GROUP = 'nfd.k8s-sigs.io';
 
 interface NfdCrd {
   readonly kind: string;
