@@ -25,7 +25,7 @@ test('the schema still leaves operation.value untyped (else dyn() would be unnee
 test('no validation selects an untyped field of p.operation statically', () => {
   const validations = guardValidations([]);
   expect(validations.length).toBe(9);
-  for (const v of validations) expect({ expression: v.expression, untyped: untypedSelections(v.expression) }).toEqual({ expression: v.expression, untyped: [] });
+  for (const { expression } of validations) expect({ expression, untyped: untypedSelections(expression) }).toEqual({ expression, untyped: [] });
   // The value checks are still there, through dyn().
   expect(validations.filter((v) => v.expression.includes("'value' in dyn(p.operation)")).length).toBe(4);
 });
