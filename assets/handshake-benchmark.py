@@ -19,10 +19,6 @@ KUBE_TOKEN = ENV.get("ATLS_KUBE_TOKEN", SA_DIR + "/token")
 KUBE_CA = ENV.get("ATLS_KUBE_CA", SA_DIR + "/ca.crt")
 STATS_PORT = int(ENV.get("ATLS_STATS_PORT", "19001"))
 
-# Samples of the provider's queue-size histograms: one per batch of private-key operations.
-PROVIDER_STATS = {
-    "cryptomb": ["envoy_cryptomb_rsa_queue_sizes_count", "envoy_cryptomb_ecdsa_queue_sizes_count"],
-}
 HANDSHAKES = "envoy_listener_ssl_handshake"
 
 
@@ -96,8 +92,9 @@ def verdict(target, before, after):
         return "software (baseline)"
     if before is None or after is None:
         return "unknown (Envoy stats unreadable)"
-    names = PROVIDER_STATS.get(kind)
-    if names is None:
+    # The provider's evidence (from its KeyProvider): stats counting its batches of operations.
+    names = (target.get("evidence") or {}).get("stats")
+    if not names:
         return "unknown (%s publishes no stats)" % kind
     handshakes = delta(before, after, [HANDSHAKES]) or 0
     batches = delta(before, after, names)

@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import { AcceleratedTlsGateway } from './accelerated-tls-gateway';
 import { AppRegistry } from './app-registry';
 import { HANDSHAKE_BENCHMARK_ASSET, readAsset } from './assets';
-import { KeyProviderKind } from './key-provider';
 import { checkHostname, checkLabel, cpuCores, mebibytes } from './names';
 import { PSA_ENFORCE } from './pod-security';
 import { ruleError, ruleViolation } from './rules';
@@ -168,6 +167,8 @@ export class HandshakeBenchmark extends Construct {
           // The gateway name, qualified by its namespace only when two targets share it.
           name: targets.filter((o) => o.name === gw.name).length > 1 ? `${gw.namespace}-${gw.name}` : gw.name,
           provider: gw.provider.kind,
+          // What the script reads from Envoy's stats to tell whether the provider did the work.
+          evidence: gw.provider._behaviour.benchmarkEvidence ?? null,
           keyType: t.keyType ?? null,
           host: `${gw.envoyServiceName}.${gw.envoyNamespace}.svc`,
           port: t.port,
@@ -300,10 +301,10 @@ export class HandshakeBenchmark extends Construct {
 
   /** The baseline of each accelerated target: the first software target of the same shape. */
   private baselines(): Map<AcceleratedTlsGateway, AcceleratedTlsGateway | undefined> {
-    const software = this.targets.filter((t) => t.provider.kind === KeyProviderKind.SOFTWARE);
+    const software = this.targets.filter((t) => !t.provider.accelerated);
     const out = new Map<AcceleratedTlsGateway, AcceleratedTlsGateway | undefined>();
     for (const t of this.targets) {
-      if (t.provider.kind === KeyProviderKind.SOFTWARE) continue;
+      if (!t.provider.accelerated) continue;
       const shape = JSON.stringify(t._envoyShape());
       out.set(t, software.find((s) => JSON.stringify(s._envoyShape()) === shape));
     }
@@ -323,7 +324,7 @@ export class HandshakeBenchmark extends Construct {
 
   private checkFairness(): string[] {
     const errors: (string | undefined)[] = [];
-    const software = this.targets.filter((t) => t.provider.kind === KeyProviderKind.SOFTWARE);
+    const software = this.targets.filter((t) => !t.provider.accelerated);
     for (const [gw, baseline] of this.baselines()) {
       if (baseline) continue;
       const prop = `targets[${this.targets.indexOf(gw)}]`;

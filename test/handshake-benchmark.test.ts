@@ -66,6 +66,15 @@ describe('the synthesized benchmark', () => {
     expect(config.targets[3].keyType).toBe('RSA');
   });
 
+  test('each target carries its provider\'s evidence: CryptoMB its batch stats, QAT none, a baseline nothing', () => {
+    expect(config.targets.map((t: any) => [t.name, t.evidence])).toEqual([
+      ['eg-software', null],
+      ['eg-qat', { stats: [] }],
+      ['eg-software-cryptomb', null],
+      ['eg-cryptomb', { stats: ['envoy_cryptomb_rsa_queue_sizes_count', 'envoy_cryptomb_ecdsa_queue_sizes_count'] }],
+    ]);
+  });
+
   test('a software baseline placed like CryptoMB gets the CryptoMB affinity', () => {
     const proxies = synthApp(app).filter((o) => o.kind === 'EnvoyProxy');
     const affinity = (name: string) => proxies.find((p) => p.metadata.name === name).spec.provider.kubernetes.envoyDeployment.pod.affinity;
