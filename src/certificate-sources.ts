@@ -5,10 +5,12 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from './imports/cert-manager.io';
 import { KeyAlgorithm } from './key-algorithm';
+import { RuleId } from './rule-catalog';
+import { ruleError } from './rules';
 
 /** @internal A rule a certificate breaks (found at synth). */
 export interface CertificateFinding {
-  readonly ruleId: string;
+  readonly ruleId: RuleId;
   readonly detail: string;
 }
 
@@ -38,12 +40,12 @@ export class PemSecret implements CertificateSource {
     try {
       cert = new crypto.X509Certificate(certificatePem);
     } catch (e) {
-      throw new Error(`[ATLS-CERT003] TlsCertificate.fromPem: certificatePem: not a PEM certificate (${(e as Error).message})`);
+      throw ruleError('ATLS-CERT003', 'TlsCertificate', 'certificatePem', `not a PEM certificate (${(e as Error).message})`);
     }
     try {
       key = crypto.createPrivateKey({ key: privateKeyPem, format: 'pem' });
     } catch (e) {
-      throw new Error('[ATLS-CERT003] TlsCertificate.fromPem: privateKeyPem: not a PEM private key (PKCS#1, PKCS#8 or SEC1 expected)');
+      throw ruleError('ATLS-CERT003', 'TlsCertificate', 'privateKeyPem', 'not a PEM private key (PKCS#1, PKCS#8 or SEC1 expected)');
     }
     return new PemSecret(certificatePem, privateKeyPem, cert, key);
   }

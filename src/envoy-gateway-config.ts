@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { AppRegistry } from './app-registry';
-import { checkLabel } from './names';
+import { checkLabel } from './validation';
 import { Versions } from './versions';
 
 /** Props of `EnvoyGatewayConfig`. */
@@ -47,7 +47,7 @@ export class EnvoyGatewayConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvoyGatewayConfigProps = {}) {
     super(scope, id);
-    this.namespace = checkLabel(this, 'namespace', props.namespace ?? 'envoy-gateway-system');
+    this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'envoy-gateway-system');
     // An explicit config replaces the one a gateway created on its own.
     AppRegistry.of(this).claim(SINGLETON, this);
     if (props.emitConfigMap ?? true) {

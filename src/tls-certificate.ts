@@ -2,7 +2,8 @@ import * as crypto from 'node:crypto';
 import { CertificateSource, CertManagerSecret, ExistingSecret, PemSecret } from './certificate-sources';
 import { CertificateSpecPrivateKeyAlgorithm } from './imports/cert-manager.io';
 import { KeyAlgorithm } from './key-algorithm';
-import { isHostname, isSubdomain } from './names';
+import { ruleError } from './rules';
+import { isHostname, isSubdomain } from './validation';
 
 /** Options of `TlsCertificate.fromSecretName()`. */
 export interface SecretNameOptions {
@@ -83,7 +84,7 @@ export class TlsCertificate {
    */
   public static fromPem(options: PemCertificateOptions): TlsCertificate {
     if (!options || typeof options.certificatePem !== 'string' || typeof options.privateKeyPem !== 'string') {
-      throw new Error('[ATLS-CERT003] TlsCertificate.fromPem: options: certificatePem and privateKeyPem (PEM strings) are required');
+      throw ruleError('ATLS-CERT003', 'TlsCertificate', 'certificatePem', 'certificatePem and privateKeyPem (PEM strings) are required');
     }
     const pem = PemSecret.parse(options.certificatePem, options.privateKeyPem);
     const name = options.secretName ?? `tls-${crypto.createHash('sha256').update(options.certificatePem).digest('hex').slice(0, 10)}`;
@@ -92,7 +93,7 @@ export class TlsCertificate {
 
   /** A cert-manager `Certificate` (created in the gateway's namespace) issuing an accelerable key. */
   public static certManager(options: CertManagerCertificateOptions): TlsCertificate {
-    const fail = (prop: string, detail: string) => new Error(`[ATLS-CERT004] TlsCertificate.certManager: ${prop}: ${detail}`);
+    const fail = (prop: string, detail: string) => ruleError('ATLS-CERT004', 'TlsCertificate', prop, detail);
     if (!options) throw fail('options', 'secretName, dnsNames and issuerName are required');
     const algorithm = options.algorithm ?? CertManagerKeyAlgorithm.RSA;
     if (!Object.values(CertManagerKeyAlgorithm).includes(algorithm)) throw fail('algorithm', `'${algorithm}' is not a CertManagerKeyAlgorithm`);

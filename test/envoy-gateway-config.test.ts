@@ -45,12 +45,12 @@ test('a second explicit config is an error; Helm-managed installs emit no Config
   const { app, chart } = newChart();
   const cfg = new EnvoyGatewayConfig(chart, 'cfg', { emitConfigMap: false });
   expect(cfg.configMap).toBeUndefined();
-  expect(() => new EnvoyGatewayConfig(chart, 'again')).toThrow(/\[ATLS-APP002\] test\/again: id: EnvoyGatewayConfig exists once per app; test\/cfg already defines it/);
+  expect(() => new EnvoyGatewayConfig(chart, 'again')).toThrow(/test\/again: \[ATLS-APP002\] id: EnvoyGatewayConfig exists once per app; test\/cfg already defines it/);
   new AcceleratedTlsGateway(chart, 'gw', { provider: KeyProvider.qat(), listeners: LISTENERS });
   expect(synthApp(app).filter((o) => o.kind === 'ConfigMap')).toHaveLength(0);
 });
 
 test('the namespace is a DNS-1123 label', () => {
   const { chart } = newChart();
-  expect(() => new EnvoyGatewayConfig(chart, 'cfg', { namespace: 'Bad NS!' })).toThrow(/\[ATLS-GW005\] test\/cfg: namespace/);
+  expect(() => new EnvoyGatewayConfig(chart, 'cfg', { namespace: 'Bad NS!' })).toThrow(/test\/cfg: \[ATLS-GW005\] namespace/);
 });

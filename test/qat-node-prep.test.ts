@@ -152,13 +152,13 @@ test('steps, runtime, limit and tolerations reach the host-prep DaemonSet', () =
 });
 
 test.each<[string, QatNodePrepProps, RegExp]>([
-  ['hostPrep without prepareHosts', { prepareHosts: false, hostPrep: { vfioUid: 1 } }, /\[ATLS-QAT002\] test\/qat: hostPrep: needs prepareHosts/],
-  ['every step off', { hostPrep: { loadVfioPci: false, vfioAccess: false, raiseMemlock: false } }, /\[ATLS-QAT002\] test\/qat\/HostPrep: loadVfioPci: every host preparation step is off/],
-  ['vfioUid', { hostPrep: { vfioUid: -1 } }, /\[ATLS-QAT002\] test\/qat\/HostPrep: vfioUid: -1 is not an integer/],
-  ['vfioUid without vfioAccess', { hostPrep: { vfioAccess: false, vfioUid: 5 } }, /HostPrep: vfioUid: needs vfioAccess/],
-  ['memlockBytes', { hostPrep: { memlockBytes: 4096 } }, /HostPrep: memlockBytes: 4096 is not an integer within 1048576/],
-  ['memlockBytes without raiseMemlock', { hostPrep: { raiseMemlock: false, memlockBytes: 2 ** 27 } }, /HostPrep: memlockBytes: needs raiseMemlock/],
-  ['containerRuntime', { hostPrep: { containerRuntime: 'docker' as ContainerRuntime } }, /HostPrep: containerRuntime: 'docker' is not one of containerd, crio/],
+  ['hostPrep without prepareHosts', { prepareHosts: false, hostPrep: { vfioUid: 1 } }, /test\/qat: \[ATLS-QAT002\] hostPrep: needs prepareHosts/],
+  ['every step off', { hostPrep: { loadVfioPci: false, vfioAccess: false, raiseMemlock: false } }, /test\/qat\/HostPrep: \[ATLS-QAT002\] loadVfioPci: every host preparation step is off/],
+  ['vfioUid', { hostPrep: { vfioUid: -1 } }, /test\/qat\/HostPrep: \[ATLS-QAT002\] vfioUid: -1 is not an integer/],
+  ['vfioUid without vfioAccess', { hostPrep: { vfioAccess: false, vfioUid: 5 } }, /HostPrep: \[ATLS-QAT002\] vfioUid: needs vfioAccess/],
+  ['memlockBytes', { hostPrep: { memlockBytes: 4096 } }, /HostPrep: \[ATLS-QAT002\] memlockBytes: 4096 is not an integer within 1048576/],
+  ['memlockBytes without raiseMemlock', { hostPrep: { raiseMemlock: false, memlockBytes: 2 ** 27 } }, /HostPrep: \[ATLS-QAT002\] memlockBytes: needs raiseMemlock/],
+  ['containerRuntime', { hostPrep: { containerRuntime: 'docker' as ContainerRuntime } }, /HostPrep: \[ATLS-QAT002\] containerRuntime: 'docker' is not one of containerd, crio/],
 ])('%s is refused at once, naming the prop', (_name, props, message) => {
   expect(() => prep(props)).toThrow(message);
 });
@@ -183,7 +183,7 @@ test('property: any host-prep options synthesize or throw an error naming the pr
       } catch (e) {
         const m = (e as Error).message;
         const props = ['hostPrep', ...Object.keys(hostPrep)];
-        if (!props.some((k) => m.includes(`: ${k}:`))) throw new Error(`error does not name a prop: ${m}`);
+        if (!props.some((k) => m.includes(`] ${k}:`))) throw new Error(`error does not name a prop: ${m}`);
       }
     }), { numRuns: 1000 });
 });

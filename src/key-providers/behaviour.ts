@@ -6,11 +6,12 @@ import {
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategy as DeploymentStrategy,
 } from '../imports/gateway.envoyproxy.io';
 import { KeyAlgorithm } from '../key-algorithm';
+import { RuleId } from '../rule-catalog';
 import { KeyProviderKind, NodePlacement } from './options';
 
 /** @internal A rule a provider finds broken: the rule id, the prop it concerns and why. */
 export interface ProviderFinding {
-  readonly ruleId: string;
+  readonly ruleId: RuleId;
   readonly prop: string;
   readonly detail: string;
 }

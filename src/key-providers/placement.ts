@@ -36,6 +36,6 @@ export function placementFindings(placement: NodePlacement | undefined, reg: App
   return [{
     ruleId: 'ATLS-AFF001',
     prop: 'placement',
-    detail: 'REQUIRED placement needs node labels: add CryptoMbAffinity (or NodeFeatureDiscovery.useExisting) to the app, or use NodePlacement.PREFERRED/ANY',
+    detail: 'REQUIRED placement needs node labels: add CryptoMbAffinity to the app (or declare an existing NodeFeatureDiscovery), or place it PREFERRED or ANY',
   }];
 }

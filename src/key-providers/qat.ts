@@ -6,8 +6,8 @@ import {
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategyRollingUpdateMaxUnavailable as MaxUnavailable,
 } from '../imports/gateway.envoyproxy.io';
 import { KeyAlgorithm, KeyType } from '../key-algorithm';
-import { checkResourceName } from '../names';
 import { ruleError } from '../rules';
+import { checkResourceName } from '../validation';
 import { BenchmarkEvidence, ProviderConfigType, ProviderFinding } from './behaviour';
 import { HardwareProvider } from './hardware';
 import { KeyProviderKind, QatProviderOptions } from './options';
@@ -37,7 +37,7 @@ export class QatProvider extends HardwareProvider {
     super.validate(scope, prop);
     const n = this.resourcesPerReplica;
     if (!Number.isInteger(n) || n < 1) throw ruleError('ATLS-GW006', scope, `${prop}.resourcesPerReplica`, `${n} is not a positive integer`);
-    checkResourceName(scope, `${prop}.resourceName`, this.resourceName);
+    checkResourceName(scope, 'ATLS-GW005', `${prop}.resourceName`, this.resourceName);
   }
 
   public podResources(): Record<string, string> {
