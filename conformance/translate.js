@@ -137,7 +137,7 @@ function check(egctl, file, docs) {
       const id = `${p.metadata.namespace}/${p.metadata.name}`;
       const t = p.spec.targetRef;
       if (merged) {
-        // egctl v1.9.0 never enables merged translation, so the target is checked as the controller would.
+        // egctl (v1.9) never enables merged translation, so the target is checked as the controller would.
         if (t.kind !== 'GatewayClass' || t.name !== gc.metadata.name) failures.push(`EnvoyPatchPolicy ${id}: under mergeGateways it must target GatewayClass ${gc.metadata.name}, not ${t.kind} ${t.name}`);
         continue;
       }

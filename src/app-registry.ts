@@ -37,8 +37,7 @@ export class AppRegistry {
 
   /** Synth-time checks of the app's constructs (their messages name the construct). */
   private readonly checks: Array<() => (Finding | undefined)[]> = [];
-  private lastTree: IConstruct[] = [];
-  private lastAcknowledgements = -1;
+  private lastShape: number[] = [];
   private lastErrors: string[] = [];
   /** Warnings already printed: each once per app. */
   private readonly warned = new Set<string>();
@@ -60,24 +59,24 @@ export class AppRegistry {
   }
 
   /**
-   * cdk8s validates the whole app once for every chart it synthesizes, which makes per-construct
-   * validations quadratic: the checks run once per state of the tree (and of acknowledgements).
+   * cdk8s validates the whole app once for every chart it synthesizes, so anything walking the
+   * tree in each validation is quadratic in the number of charts. The checks run again only when
+   * the app's shape changed: its charts, their direct children, the constructs registered here,
+   * or the acknowledgements (a few numbers per chart, not a walk of the tree).
    * Warnings are printed once; errors fail synth with messages that start with the path of the
    * construct they concern (thrown here: cdk8s would prefix them with this root's empty path).
    */
   private validate(root: IConstruct): string[] {
-    const tree = root.node.findAll();
-    const unchanged = tree.length === this.lastTree.length && tree.every((c, i) => c === this.lastTree[i])
-      && this.lastAcknowledgements === acknowledgementVersion();
-    if (!unchanged) {
-      const found = [...duplicateObjects(tree), ...this.checks.flatMap((check) => check())].filter((f): f is Finding => f !== undefined);
+    const shape = [acknowledgementVersion(), this.checks.length, ...root.node.children.map((c) => c.node.children.length)];
+    if (shape.length !== this.lastShape.length || shape.some((v, i) => v !== this.lastShape[i])) {
+      const found = [...duplicateObjects(root.node.findAll()), ...this.checks.flatMap((check) => check())]
+        .filter((f): f is Finding => f !== undefined);
       for (const w of found.filter((f) => f.level === 'warning' && !this.warned.has(f.message))) {
         this.warned.add(w.message);
         console.warn(w.message);
       }
       this.lastErrors = found.filter((f) => f.level === 'error').map((f) => f.message);
-      this.lastTree = tree;
-      this.lastAcknowledgements = acknowledgementVersion();
+      this.lastShape = shape;
     }
     if (this.lastErrors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${this.lastErrors.join('\n  ')}`);
     return [];

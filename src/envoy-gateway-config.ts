@@ -25,7 +25,7 @@ const IMPLICIT_ID = 'EnvoyGatewayConfig';
 
 /**
  * Envoy Gateway's own configuration with EnvoyPatchPolicy enabled: the complete config the
- * v1.9.0 Helm chart renders (release images), plus `extensionApis.enableEnvoyPatchPolicy`.
+ * Helm chart of `Versions.ENVOY_GATEWAY` renders (release images), plus `extensionApis.enableEnvoyPatchPolicy`.
  *
  * One per app. Gateways with a key provider create it in their chart unless the app creates
  * one explicitly (anywhere, before or after them): the explicit one wins.
@@ -60,7 +60,7 @@ export class EnvoyGatewayConfig extends Construct {
 }
 
 /**
- * Envoy Gateway v1.9.0's Helm-rendered default `envoy-gateway.yaml` (key order as Helm
+ * The Helm-rendered default `envoy-gateway.yaml` of `Versions.ENVOY_GATEWAY` (key order as Helm
  * renders it), with EnvoyPatchPolicy enabled and the release shutdown-manager image.
  */
 function renderConfig(): string {

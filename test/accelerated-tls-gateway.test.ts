@@ -53,7 +53,7 @@ describe('QAT gateway (the seed scenario)', () => {
         type: 'Kubernetes',
         kubernetes: {
           envoyDeployment: {
-            container: { image: 'docker.io/envoyproxy/envoy:contrib-v1.39.0', resources: { requests: resources, limits: resources } },
+            container: { image: 'docker.io/envoyproxy/envoy:contrib-v1.39.1', resources: { requests: resources, limits: resources } },
             pod: { nodeSelector: { 'kubernetes.io/arch': 'amd64' } },
             strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
           },

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import * as YAML from 'yaml';
-import { AcceleratedTlsGateway, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, TlsCertificate } from '../src';
+import { AcceleratedTlsGateway, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, TlsCertificate, Versions } from '../src';
 import { find, newChart, synthApp, upstreamFile } from './util';
 
 const LISTENERS = [{ certificate: TlsCertificate.fromSecretName('c', { keyAlgorithm: KeyAlgorithm.RSA_2048 }), backend: { serviceName: 'b', port: 80 } }];
@@ -9,12 +9,12 @@ test('the config is the Helm default (release images) plus enableEnvoyPatchPolic
   const { app, chart } = newChart();
   new EnvoyGatewayConfig(chart, 'cfg');
   const cm = find(synthApp(app), 'ConfigMap');
-  const reference = YAML.parse(upstreamFile('reference', 'envoy-gateway-v1.9.0-helm-default-config.yaml'));
+  const reference = YAML.parse(upstreamFile('reference', `envoy-gateway-${Versions.ENVOY_GATEWAY}-helm-default-config.yaml`));
   const expected = YAML.parse(reference.data['envoy-gateway.yaml']);
   // The intended differences, and nothing else:
   expected.extensionApis = { enableEnvoyPatchPolicy: true };
   expect(expected.provider.kubernetes.shutdownManager.image).toBe('docker.io/envoyproxy/gateway-dev:latest');
-  expected.provider.kubernetes.shutdownManager.image = 'docker.io/envoyproxy/gateway:v1.9.0';
+  expected.provider.kubernetes.shutdownManager.image = `docker.io/envoyproxy/gateway:${Versions.ENVOY_GATEWAY}`;
   expect(YAML.parse(cm.data['envoy-gateway.yaml'])).toEqual(expected);
   // Same name and namespace as Helm's, without Helm's labels.
   expect(cm.metadata).toEqual({ name: reference.metadata.name, namespace: reference.metadata.namespace });
