@@ -1,5 +1,6 @@
 export * from './versions';
 export * from './rules';
+export * from './key-providers/options';
 export * from './key-provider';
 export * from './key-algorithm';
 export * from './tls-certificate';

@@ -4,10 +4,6 @@ import {
   SoftwareProvider, SoftwareProviderOptions,
 } from './key-providers';
 
-export {
-  CryptoMbProviderOptions, KeyProviderKind, KeyProviderOptions, NodePlacement, QatProviderOptions, SoftwareProviderOptions,
-} from './key-providers/options';
-
 /**
  * Which Envoy private key provider handles a gateway's handshake key operations.
  */
