@@ -45,7 +45,7 @@ function inputsOf(docs) {
           const c = provider === 'cryptomb' ? certs.ec : certs.rsa;
           extra.push({
             apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: ref.name, namespace: ns },
-            data: { 'tls.crt': c.crt.toString('base64'), 'tls.key': c.key.toString('base64') },
+            data: { 'tls.crt': Buffer.from(c.certificatePem).toString('base64'), 'tls.key': Buffer.from(c.privateKeyPem).toString('base64') },
           });
         }
       }
