@@ -45,7 +45,7 @@ function inputsOf(docs) {
           const c = provider === 'cryptomb' ? certs.ec : certs.rsa;
           extra.push({
             apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: ref.name, namespace: ns },
-            data: { 'tls.crt': c.crt.toString('base64'), 'tls.key': c.key.toString('base64') },
+            data: { 'tls.crt': Buffer.from(c.certificatePem).toString('base64'), 'tls.key': Buffer.from(c.privateKeyPem).toString('base64') },
           });
         }
       }
@@ -137,7 +137,7 @@ function check(egctl, file, docs) {
       const id = `${p.metadata.namespace}/${p.metadata.name}`;
       const t = p.spec.targetRef;
       if (merged) {
-        // egctl v1.9.0 never enables merged translation, so the target is checked as the controller would.
+        // egctl (v1.9) never enables merged translation, so the target is checked as the controller would.
         if (t.kind !== 'GatewayClass' || t.name !== gc.metadata.name) failures.push(`EnvoyPatchPolicy ${id}: under mergeGateways it must target GatewayClass ${gc.metadata.name}, not ${t.kind} ${t.name}`);
         continue;
       }

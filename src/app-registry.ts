@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { acknowledgementVersion, ruleError, ruleMessage } from './rules';
+import { acknowledgementVersion, Finding, finding, ruleError } from './rules';
 
 /** @internal How the app provides Node Feature Discovery labels. */
 export enum NfdMode {
@@ -38,34 +38,50 @@ export class AppRegistry {
   public qatResources?: string[];
 
   /** Synth-time checks of the app's constructs (their messages name the construct). */
-  private readonly checks: Array<() => string[]> = [];
-  private lastTree: IConstruct[] = [];
-  private lastAcknowledgements = -1;
+  private readonly checks: Array<() => (Finding | undefined)[]> = [];
+  private lastShape: number[] = [];
   private lastErrors: string[] = [];
+  /** Warnings already printed: each once per app. */
+  private readonly warned = new Set<string>();
+  private readonly memos = new Map<string, unknown>();
 
   private constructor(root: IConstruct) {
     root.node.addValidation({ validate: () => this.validate(root) });
   }
 
   /** Adds a synth-time check, run with the app-wide ones. */
-  public addCheck(check: () => string[]): void {
+  public addCheck(check: () => (Finding | undefined)[]): void {
     this.checks.push(check);
   }
 
+  /** Per-app state of one kind, made on first use (e.g. the app-wide gateway checks). */
+  public memo<T>(key: string, create: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, create());
+    return this.memos.get(key) as T;
+  }
+
   /**
-   * cdk8s validates the whole app once for every chart it synthesizes, which makes per-construct
-   * validations quadratic: the checks run once per state of the tree (and of acknowledgements).
+   * cdk8s validates the whole app once for every chart it synthesizes, so anything walking the
+   * tree in each validation is quadratic in the number of charts. The checks run again only when
+   * the app's shape changed: its charts, their direct children, the constructs registered here,
+   * or the acknowledgements (a few numbers per chart, not a walk of the tree).
+   * Warnings are printed once; errors fail synth with messages that start with the path of the
+   * construct they concern (thrown here: cdk8s would prefix them with this root's empty path).
    */
   private validate(root: IConstruct): string[] {
-    const tree = root.node.findAll();
-    const unchanged = tree.length === this.lastTree.length && tree.every((c, i) => c === this.lastTree[i])
-      && this.lastAcknowledgements === acknowledgementVersion();
-    if (!unchanged) {
-      this.lastErrors = [...duplicateObjects(tree), ...this.checks.flatMap((check) => check())];
-      this.lastTree = tree;
-      this.lastAcknowledgements = acknowledgementVersion();
+    const shape = [acknowledgementVersion(), this.checks.length, ...root.node.children.map((c) => c.node.children.length)];
+    if (shape.length !== this.lastShape.length || shape.some((v, i) => v !== this.lastShape[i])) {
+      const found = [...duplicateObjects(root.node.findAll()), ...this.checks.flatMap((check) => check())]
+        .filter((f): f is Finding => f !== undefined);
+      for (const w of found.filter((f) => f.level === 'warning' && !this.warned.has(f.message))) {
+        this.warned.add(w.message);
+        console.warn(w.message);
+      }
+      this.lastErrors = found.filter((f) => f.level === 'error').map((f) => f.message);
+      this.lastShape = shape;
     }
-    return this.lastErrors;
+    if (this.lastErrors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${this.lastErrors.join('\n  ')}`);
+    return [];
   }
 
   /**
@@ -116,16 +132,16 @@ export class AppRegistry {
 const REGISTRIES = new WeakMap<IConstruct, AppRegistry>();
 
 /** No two objects of a kind share a name and namespace anywhere in the app. */
-function duplicateObjects(tree: IConstruct[]): string[] {
+function duplicateObjects(tree: IConstruct[]): (Finding | undefined)[] {
   const seen = new Map<string, ApiObject>();
-  const errors: string[] = [];
+  const errors: (Finding | undefined)[] = [];
   for (const c of tree) {
     if (!(c instanceof ApiObject)) continue;
     const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
     const key = `${group}/${c.kind} ${c.metadata.namespace ?? ''}/${c.name}`;
     const first = seen.get(key);
     if (first) {
-      errors.push(ruleMessage('ATLS-APP001', c, 'metadata.name',
+      errors.push(finding('ATLS-APP001', c, 'metadata.name',
         `${c.kind} '${c.metadata.namespace ? c.metadata.namespace + '/' : ''}${c.name}' is also defined by ${first.node.path}`));
     } else {
       seen.set(key, c);

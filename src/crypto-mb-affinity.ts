@@ -2,8 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppRegistry } from './app-registry';
 import { NodeFeatureRule, NodeFeatureRuleSpecRulesMatchFeaturesMatchExpressionsOp as Op } from './imports/nfd.k8s-sigs.io';
-import { checkSubdomain } from './names';
 import { NodeFeatureDiscovery } from './node-feature-discovery';
+import { checkSubdomain } from './validation';
 
 /** Props of `CryptoMbAffinity`. */
 export interface CryptoMbAffinityProps {
@@ -41,7 +41,7 @@ export class CryptoMbAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: CryptoMbAffinityProps = {}) {
     super(scope, id);
-    const name = checkSubdomain(this, 'ruleName', props.ruleName ?? 'cryptomb-avx512');
+    const name = checkSubdomain(this, 'ATLS-GW005', 'ruleName', props.ruleName ?? 'cryptomb-avx512');
     NodeFeatureDiscovery._ensure(this);
     this.label = CryptoMbAffinity.NODE_LABEL;
     this.rule = new NodeFeatureRule(this, 'Rule', {

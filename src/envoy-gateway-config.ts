@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { AppRegistry } from './app-registry';
-import { checkLabel } from './names';
+import { checkLabel } from './validation';
 import { Versions } from './versions';
 
 /** Props of `EnvoyGatewayConfig`. */
@@ -25,7 +25,7 @@ const IMPLICIT_ID = 'EnvoyGatewayConfig';
 
 /**
  * Envoy Gateway's own configuration with EnvoyPatchPolicy enabled: the complete config the
- * v1.9.0 Helm chart renders (release images), plus `extensionApis.enableEnvoyPatchPolicy`.
+ * Helm chart of `Versions.ENVOY_GATEWAY` renders (release images), plus `extensionApis.enableEnvoyPatchPolicy`.
  *
  * One per app. Gateways with a key provider create it in their chart unless the app creates
  * one explicitly (anywhere, before or after them): the explicit one wins.
@@ -47,7 +47,7 @@ export class EnvoyGatewayConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvoyGatewayConfigProps = {}) {
     super(scope, id);
-    this.namespace = checkLabel(this, 'namespace', props.namespace ?? 'envoy-gateway-system');
+    this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'envoy-gateway-system');
     // An explicit config replaces the one a gateway created on its own.
     AppRegistry.of(this).claim(SINGLETON, this);
     if (props.emitConfigMap ?? true) {
@@ -60,7 +60,7 @@ export class EnvoyGatewayConfig extends Construct {
 }
 
 /**
- * Envoy Gateway v1.9.0's Helm-rendered default `envoy-gateway.yaml` (key order as Helm
+ * The Helm-rendered default `envoy-gateway.yaml` of `Versions.ENVOY_GATEWAY` (key order as Helm
  * renders it), with EnvoyPatchPolicy enabled and the release shutdown-manager image.
  */
 function renderConfig(): string {

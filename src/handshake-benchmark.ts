@@ -3,11 +3,10 @@ import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AcceleratedTlsGateway } from './accelerated-tls-gateway';
 import { AppRegistry } from './app-registry';
-import { HANDSHAKE_BENCHMARK_SCRIPT } from './handshake-benchmark-script';
-import { KeyProviderKind } from './key-provider';
-import { checkHostname, checkLabel, cpuCores, mebibytes } from './names';
+import { HANDSHAKE_BENCHMARK_ASSET, readAsset } from './assets';
 import { PSA_ENFORCE } from './pod-security';
-import { ruleError, ruleViolation } from './rules';
+import { Finding, finding, ruleError } from './rules';
+import { checkCpu, checkHostname, checkImage, checkLabel, checkPositiveInt, mebibytes } from './validation';
 import { Versions } from './versions';
 
 /** Props of `HandshakeBenchmark`. */
@@ -129,10 +128,9 @@ export class HandshakeBenchmark extends Construct {
     }
     if (new Set(targets).size !== targets.length) throw ruleError('ATLS-BENCH002', this, 'targets', 'a gateway is listed twice');
     this.targets = targets;
-    this.namespace = checkLabel(this, 'namespace', props.namespace ?? 'default');
-    this.name = checkLabel(this, 'name', props.name ?? 'handshake-benchmark');
-    const concurrency = props.concurrency ?? 64;
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw ruleError('ATLS-BENCH002', this, 'concurrency', `${concurrency} is not a positive integer`);
+    this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'default');
+    this.name = checkLabel(this, 'ATLS-GW005', 'name', props.name ?? 'handshake-benchmark');
+    const concurrency = checkPositiveInt(this, 'ATLS-BENCH002', 'concurrency', props.concurrency ?? 64);
     const qps = props.qps ?? 0;
     if (typeof qps !== 'number' || !Number.isFinite(qps) || qps < 0) throw ruleError('ATLS-BENCH002', this, 'qps', `${qps} is not a number ≥ 0`);
     const seconds = (props.duration ?? Duration.seconds(30)).toSeconds({ integral: false });
@@ -142,20 +140,19 @@ export class HandshakeBenchmark extends Construct {
     if (hostname === undefined || hostname.startsWith('*')) {
       throw ruleError('ATLS-BENCH002', this, 'hostname', `needed: the first target's first listener has ${hostname ? `the wildcard '${hostname}'` : 'no hostname'}`);
     }
-    checkHostname(this, 'hostname', hostname);
+    checkHostname(this, 'ATLS-GW005', 'hostname', hostname);
     // Every target is loaded on its first listener with this SNI: that listener must accept it.
     targets.forEach((gw, i) => {
       const h = gw._benchmarkTarget().hostname;
       const accepts = h === undefined || h === hostname || (h.startsWith('*.') && hostname.endsWith(h.slice(1)) && !hostname.slice(0, -h.length + 1).includes('.'));
       if (!accepts) throw ruleError('ATLS-BENCH002', this, 'hostname', `'${hostname}' is not accepted by the first listener of targets[${i}] (hostname '${h}')`);
     });
-    const cpu = props.cpu ?? Cpu.units(2);
-    if (!(cpuCores(cpu) > 0)) throw ruleError('ATLS-BENCH002', this, 'cpu', 'must be positive');
+    const cpu = checkCpu(this, 'ATLS-BENCH002', 'cpu', props.cpu ?? Cpu.units(2));
     const memory = props.memory ?? Size.mebibytes(512);
     const memoryMi = mebibytes(this, 'ATLS-BENCH002', 'memory', memory);
-    for (const [prop, image] of [['fortioImage', props.fortioImage], ['scriptImage', props.scriptImage], ['toolsImage', props.toolsImage]] as const) {
-      if (image !== undefined && (typeof image !== 'string' || !/^\S+$/.test(image))) throw ruleError('ATLS-BENCH002', this, prop, `'${image}' is not an image reference`);
-    }
+    checkImage(this, 'ATLS-BENCH002', 'fortioImage', props.fortioImage);
+    checkImage(this, 'ATLS-BENCH002', 'scriptImage', props.scriptImage);
+    checkImage(this, 'ATLS-BENCH002', 'toolsImage', props.toolsImage);
 
     const config = {
       hostname,
@@ -168,6 +165,8 @@ export class HandshakeBenchmark extends Construct {
           // The gateway name, qualified by its namespace only when two targets share it.
           name: targets.filter((o) => o.name === gw.name).length > 1 ? `${gw.namespace}-${gw.name}` : gw.name,
           provider: gw.provider.kind,
+          // What the script reads from Envoy's stats to tell whether the provider did the work.
+          evidence: gw.provider._behaviour.benchmarkEvidence ?? null,
           keyType: t.keyType ?? null,
           host: `${gw.envoyServiceName}.${gw.envoyNamespace}.svc`,
           port: t.port,
@@ -202,7 +201,7 @@ export class HandshakeBenchmark extends Construct {
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata,
       data: {
-        'benchmark.py': HANDSHAKE_BENCHMARK_SCRIPT,
+        'benchmark.py': readAsset(HANDSHAKE_BENCHMARK_ASSET),
         'config.json': Lazy.any({ produce: () => JSON.stringify(this.withBaselines(config), undefined, 2) + '\n' }),
       },
     });
@@ -300,10 +299,10 @@ export class HandshakeBenchmark extends Construct {
 
   /** The baseline of each accelerated target: the first software target of the same shape. */
   private baselines(): Map<AcceleratedTlsGateway, AcceleratedTlsGateway | undefined> {
-    const software = this.targets.filter((t) => t.provider.kind === KeyProviderKind.SOFTWARE);
+    const software = this.targets.filter((t) => !t.provider.accelerated);
     const out = new Map<AcceleratedTlsGateway, AcceleratedTlsGateway | undefined>();
     for (const t of this.targets) {
-      if (t.provider.kind === KeyProviderKind.SOFTWARE) continue;
+      if (!t.provider.accelerated) continue;
       const shape = JSON.stringify(t._envoyShape());
       out.set(t, software.find((s) => JSON.stringify(s._envoyShape()) === shape));
     }
@@ -321,15 +320,15 @@ export class HandshakeBenchmark extends Construct {
     };
   }
 
-  private checkFairness(): string[] {
-    const errors: (string | undefined)[] = [];
-    const software = this.targets.filter((t) => t.provider.kind === KeyProviderKind.SOFTWARE);
+  private checkFairness(): (Finding | undefined)[] {
+    const errors: (Finding | undefined)[] = [];
+    const software = this.targets.filter((t) => !t.provider.accelerated);
     for (const [gw, baseline] of this.baselines()) {
       if (baseline) continue;
       const prop = `targets[${this.targets.indexOf(gw)}]`;
       if (software.length === 0) {
-        errors.push(ruleViolation('ATLS-BENCH001', this, prop,
-          `${gw.node.path} (${gw.provider.kind}) has no KeyProvider.software() baseline among the targets`));
+        errors.push(finding('ATLS-BENCH001', this, prop,
+          `${gw.node.path} (${gw.provider.kind}) has no software baseline (a gateway with the software KeyProvider) among the targets`));
         continue;
       }
       // Name the differences from the closest software target.
@@ -338,12 +337,12 @@ export class HandshakeBenchmark extends Construct {
         const other = s._envoyShape();
         return { s, props: Object.keys(shape).filter((k) => JSON.stringify(shape[k]) !== JSON.stringify(other[k])) };
       }).sort((a, b) => a.props.length - b.props.length)[0];
-      const hint = diffs.props.includes('provider.placement') ? ' (place the baseline with KeyProvider.software({ placement }))' : '';
-      errors.push(ruleViolation('ATLS-BENCH001', this, prop,
+      const hint = diffs.props.includes('provider.placement') ? ' (place the baseline with the placement option of its software KeyProvider)' : '';
+      errors.push(finding('ATLS-BENCH001', this, prop,
         `${gw.node.path} (${gw.provider.kind}) has no software baseline of the same shape: closest is ${diffs.s.node.path}, ` +
         `which differs in ${diffs.props.join(', ')}${hint}`));
     }
-    return errors.filter((e): e is string => e !== undefined);
+    return errors;
   }
 }
 

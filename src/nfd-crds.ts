@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 
-/** @internal group of the NFD API. */
+/** Group of the NFD API. */
 const NFD_GROUP = 'nfd.k8s-sigs.io';
 
 interface NfdCrd {

@@ -41,8 +41,7 @@ export interface NfdWorkerConfig {
 const LABEL_SOURCES = ['all', 'cpu', 'custom', 'fake', 'kernel', 'local', 'memory', 'network', 'pci', 'storage', 'system', 'usb'];
 const CPUID = /^[A-Z0-9_]+$/;
 
-/** What nfd-master reads when nothing is set: its built-in defaults. */
-/** @internal */
+/** @internal What nfd-worker reads when nothing is set: its built-in defaults. */
 export const EMPTY_CONFIG = '# Empty: the built-in defaults of NFD v0.19.0 apply.\n';
 
 /**

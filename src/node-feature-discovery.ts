@@ -4,12 +4,13 @@ import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { AppRegistry, NfdMode } from './app-registry';
 import { crdChart, dropEmptyCrdChart } from './crd-chart';
 import { NodeFeatureRule, NodeFeatureRuleSpecRules } from './imports/nfd.k8s-sigs.io';
-import { checkLabel, checkSubdomain, shortHash } from './names';
+import { shortHash } from './names';
 import { nfdCrdSpecs } from './nfd-crds';
 import { EMPTY_CONFIG, NfdWorkerConfig, renderWorkerConfig } from './nfd-worker-config';
 import { NFD_CONFIG_DIR, NFD_RBAC, nfdContainer, workerVolumes } from './nfd-workloads';
 import { privilegedNamespace } from './pod-security';
 import { ruleError } from './rules';
+import { checkImage, checkLabel, checkSubdomain } from './validation';
 import { Versions } from './versions';
 
 /** A NodeFeatureRule installed together with NFD. */
@@ -78,7 +79,7 @@ export class NodeFeatureDiscovery extends Construct {
     const reg = AppRegistry.of(scope);
     const existing = reg.singletons.get(SINGLETON);
     if (existing && !reg.isImplicit(existing)) {
-      throw new Error(`[ATLS-APP002] ${scope.node.path}: NodeFeatureDiscovery.useExisting: the app already has NodeFeatureDiscovery at ${existing.node.path}`);
+      throw ruleError('ATLS-APP002', scope, 'useExisting', `the app already has NodeFeatureDiscovery at ${existing.node.path}`);
     }
     reg.release(SINGLETON);
     reg.nfdMode = NfdMode.EXISTING;
@@ -121,11 +122,8 @@ export class NodeFeatureDiscovery extends Construct {
     reg.claim(SINGLETON, this, reg.nfdMode === NfdMode.EXISTING ? 'the app declared it existing (useExisting)' : undefined);
     reg.nfdMode = NfdMode.MANAGED;
 
-    const ns = this.namespace = checkLabel(this, 'namespace', props.namespace ?? DEFAULT_NAMESPACE);
-    this.image = props.image ?? Versions.NODE_FEATURE_DISCOVERY_IMAGE;
-    if (typeof this.image !== 'string' || !/^[^\s]+$/.test(this.image)) {
-      throw ruleError('ATLS-NFD001', this, 'image', `'${this.image}' is not an image reference`);
-    }
+    const ns = this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? DEFAULT_NAMESPACE);
+    this.image = checkImage(this, 'ATLS-NFD001', 'image', props.image) ?? Versions.NODE_FEATURE_DISCOVERY_IMAGE;
     checkTolerations(this, props.workerTolerations);
     const workerConf = renderWorkerConfig(this, props.workerConfig);
     const ruleDefs = checkRules(this, props.extraRules);
@@ -307,7 +305,7 @@ function checkRules(scope: IConstruct, defs: NodeFeatureRuleDefinition[] | undef
   defs.forEach((d, i) => {
     const prop = `extraRules[${i}]`;
     if (typeof d !== 'object' || d === null) throw ruleError('ATLS-NFD001', scope, prop, 'must be a NodeFeatureRuleDefinition');
-    checkSubdomain(scope, `${prop}.name`, d.name);
+    checkSubdomain(scope, 'ATLS-GW005', `${prop}.name`, d.name);
     if (names.has(d.name)) throw ruleError('ATLS-NFD001', scope, `${prop}.name`, `'${d.name}' is used by another rule`);
     names.add(d.name);
     if (!Array.isArray(d.rules) || d.rules.length === 0) throw ruleError('ATLS-NFD001', scope, `${prop}.rules`, 'at least one rule is required');

@@ -2,10 +2,10 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppRegistry } from './app-registry';
-import { checkLabel } from './names';
 import { privilegedNamespace } from './pod-security';
 import { QatServices } from './qat-services';
 import { ruleError } from './rules';
+import { checkEnum, checkInt, checkLabel, checkLabelMap } from './validation';
 import { Versions } from './versions';
 
 /** Driver the plugin binds QAT VFs to (`-dpdk-driver`). */
@@ -160,17 +160,14 @@ export class QatDevicePlugin extends Construct {
   constructor(scope: Construct, id: string, props: QatDevicePluginProps = {}) {
     super(scope, id);
     const reg = AppRegistry.of(this);
-    const previous = reg.singletons.get(SINGLETON);
-    if (previous) {
-      throw ruleError('ATLS-APP002', this, 'id', `the app already has a QAT device plugin at ${previous.node.path}`);
-    }
-    this.namespace = checkLabel(this, 'namespace', props.namespace ?? 'inteldeviceplugins-system');
+    reg.claim(SINGLETON, this);
+    this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'inteldeviceplugins-system');
     const configureVfs = props.configureVfs ?? true;
     this.services = configureVfs ? (props.services ?? QatServices.CRYPTO) : undefined;
     const args = this.args(props);
     const pfIds = this.pfIds(props);
     const nodeSelector = props.nodeSelector ?? { [QatDevicePlugin.READY_LABEL]: 'true', 'kubernetes.io/arch': 'amd64' };
-    checkStringMap(this, 'nodeSelector', nodeSelector);
+    checkLabelMap(this, 'ATLS-QAT002', 'nodeSelector', nodeSelector);
     if (!configureVfs && (props.services || props.autoReset || props.enabledPfIds || props.initImage)) {
       throw ruleError('ATLS-QAT002', this, 'configureVfs', 'services, autoReset, enabledPfIds and initImage need configureVfs');
     }
@@ -182,7 +179,6 @@ export class QatDevicePlugin extends Construct {
     }
     // Without a services config the kernel makes even devices crypto and odd ones compression.
     this.resourceNames = this.services ? [this.services.resourceName] : ['qat.intel.com/cy', 'qat.intel.com/dc'];
-    reg.singletons.set(SINGLETON, this);
     reg.qatResources = this.resourceNames;
 
     if (props.createNamespace ?? true) {
@@ -263,18 +259,18 @@ export class QatDevicePlugin extends Construct {
 
   private args(props: QatDevicePluginProps): string[] {
     const args: string[] = [];
-    if (props.logLevel !== undefined) args.push(`-v=${checkInt(this, 'logLevel', props.logLevel, 0)}`);
-    if (props.dpdkDriver !== undefined) args.push(`-dpdk-driver=${checkEnum(this, 'dpdkDriver', props.dpdkDriver, QatDpdkDriver)}`);
+    if (props.logLevel !== undefined) args.push(`-v=${checkInt(this, 'ATLS-QAT002', 'logLevel', props.logLevel, 0)}`);
+    if (props.dpdkDriver !== undefined) args.push(`-dpdk-driver=${checkEnum(this, 'ATLS-QAT002', 'dpdkDriver', props.dpdkDriver, QatDpdkDriver)}`);
     if (props.kernelVfDrivers !== undefined) {
       const drivers = props.kernelVfDrivers;
       if (!Array.isArray(drivers) || drivers.length === 0) throw ruleError('ATLS-QAT002', this, 'kernelVfDrivers', 'list at least one driver');
-      drivers.forEach((d, i) => checkEnum(this, `kernelVfDrivers[${i}]`, d, QatVfDriver));
+      drivers.forEach((d, i) => checkEnum(this, 'ATLS-QAT002', `kernelVfDrivers[${i}]`, d, QatVfDriver));
       if (new Set(drivers).size !== drivers.length) throw ruleError('ATLS-QAT002', this, 'kernelVfDrivers', `duplicate drivers in ${drivers.join(',')}`);
       args.push(`-kernel-vf-drivers=${drivers.join(',')}`);
     }
-    if (props.maxNumDevices !== undefined) args.push(`-max-num-devices=${checkInt(this, 'maxNumDevices', props.maxNumDevices, 1)}`);
+    if (props.maxNumDevices !== undefined) args.push(`-max-num-devices=${checkInt(this, 'ATLS-QAT002', 'maxNumDevices', props.maxNumDevices, 1)}`);
     if (props.allocationPolicy !== undefined) {
-      args.push(`-allocation-policy=${checkEnum(this, 'allocationPolicy', props.allocationPolicy, QatAllocationPolicy)}`);
+      args.push(`-allocation-policy=${checkEnum(this, 'ATLS-QAT002', 'allocationPolicy', props.allocationPolicy, QatAllocationPolicy)}`);
     }
     return args;
   }
@@ -288,39 +284,5 @@ export class QatDevicePlugin extends Construct {
       }
     });
     return ids;
-  }
-}
-
-/** @internal an integer of at least `min`. */
-export function checkInt(scope: Construct, prop: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw ruleError('ATLS-QAT002', scope, prop, `${value} is not an integer within ${min}–${max}`);
-  }
-  return value;
-}
-
-/** @internal a value of a string enum (jsii callers can pass anything). */
-export function checkEnum<T extends string>(scope: Construct, prop: string, value: T, e: Record<string, string>): T {
-  if (!Object.values(e).includes(value)) {
-    throw ruleError('ATLS-QAT002', scope, prop, `'${value}' is not one of ${Object.values(e).join(', ')}`);
-  }
-  return value;
-}
-
-// Label keys: an optional DNS-subdomain prefix and a name of at most 63 characters.
-const LABEL_KEY = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
-
-/** @internal a node selector: valid label keys and values. */
-export function checkStringMap(scope: Construct, prop: string, map: { [key: string]: string }): void {
-  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw ruleError('ATLS-QAT002', scope, prop, 'must be a map of label keys to values');
-  for (const [k, v] of Object.entries(map)) {
-    const name = k.split('/').pop()!;
-    if (!LABEL_KEY.test(k) || name.length > 63 || k.length - name.length > 254) {
-      throw ruleError('ATLS-QAT002', scope, `${prop}.${k}`, 'is not a valid label key');
-    }
-    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) {
-      throw ruleError('ATLS-QAT002', scope, `${prop}.${k}`, `'${v}' is not a valid label value`);
-    }
   }
 }

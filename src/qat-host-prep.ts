@@ -1,10 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkLabel } from './names';
-import { checkEnum, checkInt, checkStringMap } from './qat-device-plugin';
-import { QAT_HOST_PREP_SCRIPT } from './qat-host-prep-script';
+import { QAT_HOST_PREP_ASSET, readAsset } from './assets';
 import { ruleError } from './rules';
+import { checkEnum, checkInt, checkLabel, checkLabelMap } from './validation';
 import { Versions } from './versions';
 
 /** The container runtime whose memlock limit host preparation raises. */
@@ -92,9 +91,9 @@ export class QatHostPrep extends Construct {
 
   constructor(scope: Construct, id: string, props: QatHostPrepProps = {}) {
     super(scope, id);
-    const namespace = checkLabel(this, 'namespace', props.namespace ?? 'inteldeviceplugins-system');
+    const namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'inteldeviceplugins-system');
     const nodeSelector = props.nodeSelector ?? { [QatHostPrep.PF_LABEL]: 'true', 'kubernetes.io/arch': 'amd64' };
-    checkStringMap(this, 'nodeSelector', nodeSelector);
+    checkLabelMap(this, 'ATLS-QAT002', 'nodeSelector', nodeSelector);
     const env = environment(this, props);
     if (env.every((e) => e.value === '' || e.value === 'false')) {
       throw ruleError('ATLS-QAT002', this, 'loadVfioPci', 'every host preparation step is off: leave the DaemonSet out instead');
@@ -116,7 +115,7 @@ export class QatHostPrep extends Construct {
               name: 'qat-host-prep',
               image: props.image ?? Versions.QAT_HOST_PREP_IMAGE,
               imagePullPolicy: 'IfNotPresent',
-              command: ['/bin/sh', '-c', wrapper, 'qat-host-prep', QAT_HOST_PREP_SCRIPT],
+              command: ['/bin/sh', '-c', wrapper, 'qat-host-prep', readAsset(QAT_HOST_PREP_ASSET)],
               env,
               resources: {
                 requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },
@@ -142,10 +141,10 @@ function environment(scope: Construct, props: QatHostPrepOptions): k8s.EnvVar[] 
   if (!memlock && (props.memlockBytes !== undefined || props.containerRuntime !== undefined)) {
     throw ruleError('ATLS-QAT002', scope, props.memlockBytes !== undefined ? 'memlockBytes' : 'containerRuntime', 'needs raiseMemlock');
   }
-  const uid = vfio ? checkInt(scope, 'vfioUid', props.vfioUid ?? 65532, 0, 2 ** 32 - 2) : undefined;
+  const uid = vfio ? checkInt(scope, 'ATLS-QAT002', 'vfioUid', props.vfioUid ?? 65532, 0, 2 ** 32 - 2) : undefined;
   // qatlib needs 16 MiB per VF; below 1 MiB is a mistake, not a limit.
-  const bytes = memlock ? checkInt(scope, 'memlockBytes', props.memlockBytes ?? 134217728, 1048576) : undefined;
-  const runtime = memlock ? checkEnum(scope, 'containerRuntime', props.containerRuntime ?? ContainerRuntime.CONTAINERD, ContainerRuntime) : undefined;
+  const bytes = memlock ? checkInt(scope, 'ATLS-QAT002', 'memlockBytes', props.memlockBytes ?? 134217728, 1048576) : undefined;
+  const runtime = memlock ? checkEnum(scope, 'ATLS-QAT002', 'containerRuntime', props.containerRuntime ?? ContainerRuntime.CONTAINERD, ContainerRuntime) : undefined;
   return [
     { name: 'QAT_PREP_LOAD_VFIO_PCI', value: String(props.loadVfioPci ?? true) },
     { name: 'QAT_PREP_VFIO_OWNER', value: uid === undefined ? '' : String(uid) },

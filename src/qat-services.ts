@@ -43,9 +43,4 @@ export class QatServices {
     const name = value.replace(';', '-').replace(';', '-');
     this.resourceName = `qat.intel.com/${name === 'sym-asym' || name === 'asym-sym' ? 'cy' : name}`;
   }
-
-  /** Whether Envoy's QAT private key provider (RSA, asymmetric crypto) can use these VFs. */
-  public get servesKeyProvider(): boolean {
-    return this.value.split(';').includes('asym');
-  }
 }

@@ -1,25 +1,30 @@
 /**
  * Pinned upstream versions and images: the one place they are defined.
  *
- * Every construct reads its defaults from here, so an upgrade is one reviewed change.
+ * Every construct reads its defaults from here, and the images are derived from the release
+ * versions, so an upgrade is one reviewed change (see CONTRIBUTING.md for the bump recipe;
+ * a test checks the CRD sources and the conformance tools pin the same releases).
  */
 export class Versions {
   /** Envoy Gateway release the manifests are written for (Kubernetes 1.33–1.36). */
-  public static readonly ENVOY_GATEWAY = 'v1.9.0';
+  public static readonly ENVOY_GATEWAY = 'v1.9.1';
+
+  /** The Envoy release `ENVOY_GATEWAY` runs by default. */
+  public static readonly ENVOY = 'v1.39.1';
 
   /**
-   * Envoy contrib image (Ubuntu base) matching Envoy Gateway v1.9.0's Envoy v1.39.0.
+   * Envoy contrib image (Ubuntu base) of `ENVOY`.
    *
-   * EG's default `distroless-v1.39.0` has no private key providers; the legacy
+   * Envoy Gateway's default `distroless` image has no private key providers; the legacy
    * `envoy-contrib*` repositories are retired.
    */
-  public static readonly ENVOY_CONTRIB_IMAGE = 'docker.io/envoyproxy/envoy:contrib-v1.39.0';
+  public static readonly ENVOY_CONTRIB_IMAGE = `docker.io/envoyproxy/envoy:contrib-${Versions.ENVOY}`;
 
   /** Image of Envoy Gateway's shutdown manager in a release install. */
-  public static readonly ENVOY_GATEWAY_IMAGE = 'docker.io/envoyproxy/gateway:v1.9.0';
+  public static readonly ENVOY_GATEWAY_IMAGE = `docker.io/envoyproxy/gateway:${Versions.ENVOY_GATEWAY}`;
 
-  /** Rate limit image Envoy Gateway v1.9.0 renders by default. */
-  public static readonly ENVOY_RATELIMIT_IMAGE = 'docker.io/envoyproxy/ratelimit:17b1956c';
+  /** Rate limit image the `ENVOY_GATEWAY` Helm chart renders by default. */
+  public static readonly ENVOY_RATELIMIT_IMAGE = 'docker.io/envoyproxy/ratelimit:8fe6ea42';
 
   /** Gateway API bundle (TCPRoute and TLSRoute are served as `v1`). */
   public static readonly GATEWAY_API = 'v1.6.1';
@@ -28,16 +33,16 @@ export class Versions {
   public static readonly NODE_FEATURE_DISCOVERY = 'v0.19.0';
 
   /** Node Feature Discovery image. */
-  public static readonly NODE_FEATURE_DISCOVERY_IMAGE = 'registry.k8s.io/nfd/node-feature-discovery:v0.19.0';
+  public static readonly NODE_FEATURE_DISCOVERY_IMAGE = `registry.k8s.io/nfd/node-feature-discovery:${Versions.NODE_FEATURE_DISCOVERY}`;
 
   /** Intel device plugins release. */
   public static readonly INTEL_DEVICE_PLUGINS = '0.36.0';
 
   /** Intel QAT device plugin image. */
-  public static readonly QAT_PLUGIN_IMAGE = 'intel/intel-qat-plugin:0.36.0';
+  public static readonly QAT_PLUGIN_IMAGE = `intel/intel-qat-plugin:${Versions.INTEL_DEVICE_PLUGINS}`;
 
   /** Intel QAT init container image (creates VFs, binds them to vfio-pci, configures services). */
-  public static readonly QAT_INITCONTAINER_IMAGE = 'intel/intel-qat-initcontainer:0.36.0';
+  public static readonly QAT_INITCONTAINER_IMAGE = `intel/intel-qat-initcontainer:${Versions.INTEL_DEVICE_PLUGINS}`;
 
   /**
    * Image of the QAT host-preparation DaemonSet. It only needs `sh`, `nsenter` and `sleep`:
@@ -45,15 +50,15 @@ export class Versions {
    */
   public static readonly QAT_HOST_PREP_IMAGE = 'docker.io/library/busybox:1.37.0';
 
+  /** fortio module version of `FORTIO_IMAGE` (what CI installs with `go install`). */
+  public static readonly FORTIO_VERSION = 'v1.68.2';
+
   /**
-   * fortio image of HandshakeBenchmark: v1.68.2, the newest release whose Go module
+   * fortio image of HandshakeBenchmark, at `FORTIO_VERSION`: the newest release whose Go module
    * dependencies all come from hosts the project's CI can reach (later releases add grol.io),
    * so the CI test runs the same fortio as the Job.
    */
-  public static readonly FORTIO_IMAGE = 'docker.io/fortio/fortio:1.68.2';
-
-  /** fortio module version matching `FORTIO_IMAGE` (what CI installs with `go install`). */
-  public static readonly FORTIO_VERSION = 'v1.68.2';
+  public static readonly FORTIO_IMAGE = `docker.io/fortio/fortio:${Versions.FORTIO_VERSION.slice(1)}`;
 
   /** Image running the HandshakeBenchmark script (Python 3 standard library only). */
   public static readonly BENCHMARK_SCRIPT_IMAGE = 'docker.io/library/python:3.12-alpine3.22';

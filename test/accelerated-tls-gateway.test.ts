@@ -1,10 +1,10 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AcceleratedTlsGateway, AcceleratedTlsGatewayProps, acknowledge, CertManagerKeyAlgorithm, EnvoyServiceType, KeyAlgorithm,
+  AcceleratedTlsGateway, AcceleratedTlsGatewayProps, acknowledge, EnvoyServiceType, KeyAlgorithm,
   KeyProvider, ListenerProtocol, NodePlacement, TlsCertificate, Versions,
 } from '../src';
-import { find, makeCert, makeExpiredCert, newChart, synthApp } from './util';
+import { find, makeCert, newChart, synthApp } from './util';
 import { protoDuration } from '../src/names';
 
 const CERT = TlsCertificate.fromSecretName('example-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 });
@@ -53,7 +53,7 @@ describe('QAT gateway (the seed scenario)', () => {
         type: 'Kubernetes',
         kubernetes: {
           envoyDeployment: {
-            container: { image: 'docker.io/envoyproxy/envoy:contrib-v1.39.0', resources: { requests: resources, limits: resources } },
+            container: { image: 'docker.io/envoyproxy/envoy:contrib-v1.39.1', resources: { requests: resources, limits: resources } },
             pod: { nodeSelector: { 'kubernetes.io/arch': 'amd64' } },
             strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
           },
@@ -153,7 +153,7 @@ describe('providers', () => {
 
   test('CryptoMB REQUIRED (the default) without any NFD in the app is a synth error', () => {
     const { app } = gateway({ provider: KeyProvider.cryptoMb() });
-    expect(() => synthApp(app)).toThrow(/\[ATLS-AFF001\] test\/gw: provider.placement/);
+    expect(() => synthApp(app)).toThrow(/test\/gw: \[ATLS-AFF001\] provider.placement/);
   });
 
   test('software baseline: same image, pinning and sizing; no policy, no EG config', () => {
@@ -269,77 +269,26 @@ describe('listeners and routes', () => {
   });
 });
 
-describe('certificates', () => {
-  test('fromPem creates a kubernetes.io/tls Secret with base64 data', () => {
-    const pem = makeCert(['rsa:2048']);
-    const { app } = gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.fromPem({ ...pem, secretName: 'www-tls' }) }] });
-    const s = find(synthApp(app), 'Secret', 'www-tls');
-    expect(s.type).toBe('kubernetes.io/tls');
-    expect(s.metadata.namespace).toBe('default');
-    expect(Buffer.from(s.data['tls.crt'], 'base64').toString()).toBe(pem.certificatePem);
-    expect(Buffer.from(s.data['tls.key'], 'base64').toString()).toBe(pem.privateKeyPem);
-  });
-
-  test('fromPem reports the key algorithm it read', () => {
-    expect(TlsCertificate.fromPem(makeCert(['rsa:3072'])).keyAlgorithm?.describe()).toBe('RSA 3072');
-    expect(TlsCertificate.fromPem(makeCert(['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'])).keyAlgorithm?.describe()).toBe('ECDSA P-256');
-  });
-
-  test('fromPem rejects bad PEM at once, naming the prop and never echoing the key', () => {
-    const pem = makeCert(['rsa:2048']);
-    expect(() => TlsCertificate.fromPem({ certificatePem: 'nope', privateKeyPem: pem.privateKeyPem })).toThrow(/\[ATLS-CERT003\].*certificatePem/);
-    let message = '';
-    try {
-      TlsCertificate.fromPem({ certificatePem: pem.certificatePem, privateKeyPem: pem.privateKeyPem.slice(0, 200) });
-    } catch (e) { message = (e as Error).message; }
-    expect(message).toMatch(/\[ATLS-CERT003\].*privateKeyPem/);
-    expect(message).not.toContain(pem.privateKeyPem.slice(40, 100));
-  });
-
-  test('certificate/key mismatch and expiry are synth errors', () => {
-    const a = makeCert(['rsa:2048']);
-    const b = makeCert(['rsa:2048'], { cn: 'other.example.com' });
-    const crossed = TlsCertificate.fromPem({ certificatePem: a.certificatePem, privateKeyPem: b.privateKeyPem });
-    const mismatch = gateway({ listeners: [{ ...LISTENER, certificate: crossed }] });
-    expect(() => synthApp(mismatch.app)).toThrow(/\[ATLS-CERT001\] test\/gw: listeners\[0\].certificate/);
-    const expired = gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.fromPem(makeExpiredCert()) }] });
-    expect(() => synthApp(expired.app)).toThrow(/\[ATLS-CERT002\] test\/gw: listeners\[0\].certificate/);
-  });
-
-  test('certManager creates a Certificate with an accelerable key', () => {
-    const cert = TlsCertificate.certManager({ secretName: 'www-tls', dnsNames: ['www.example.com'], issuerName: 'letsencrypt', issuerKind: 'ClusterIssuer' });
-    const { app } = gateway({ listeners: [{ ...LISTENER, certificate: cert }] });
-    const c = find(synthApp(app), 'Certificate', 'www-tls');
-    expect(c.apiVersion).toBe('cert-manager.io/v1');
-    expect(c.spec).toEqual({
-      secretName: 'www-tls',
-      dnsNames: ['www.example.com'],
-      issuerRef: { name: 'letsencrypt', kind: 'ClusterIssuer', group: 'cert-manager.io' },
-      privateKey: { algorithm: 'RSA', size: 2048, rotationPolicy: 'Always' },
-    });
-  });
-});
-
 describe('rules', () => {
   const ECDSA = TlsCertificate.fromSecretName('ec-cert', { keyAlgorithm: KeyAlgorithm.ECDSA_P256 });
 
   test.each<[string, Partial<AcceleratedTlsGatewayProps>, RegExp]>([
-    ['pollDelay below 1 ms', { provider: KeyProvider.qat({ pollDelay: Duration.millis(0.5) }) }, /\[ATLS-KEY001\] test\/gw: provider.pollDelay/],
-    ['no listeners', { listeners: [] }, /\[ATLS-GW001\] test\/gw: listeners/],
-    ['duplicate listener names', { listeners: [{ ...LISTENER, name: 'a' }, { ...LISTENER, name: 'a', port: 8443 }] }, /\[ATLS-GW002\] test\/gw: listeners\[1\].name/],
-    ['unnamed listeners sharing a port', { listeners: [LISTENER, { ...LISTENER, hostname: 'b.example.com' }] }, /\[ATLS-GW002\] test\/gw: listeners\[0\].name/],
-    ['duplicate port/hostname', { listeners: [{ ...LISTENER, name: 'a' }, { ...LISTENER, name: 'b' }] }, /\[ATLS-GW003\] test\/gw: listeners\[1\].hostname/],
-    ['port 0', { listeners: [{ ...LISTENER, port: 0 }] }, /\[ATLS-GW004\] test\/gw: listeners\[0\].port/],
-    ['port 65536', { listeners: [{ ...LISTENER, port: 65536 }] }, /\[ATLS-GW004\] test\/gw: listeners\[0\].port/],
-    ['backend port', { listeners: [{ ...LISTENER, backend: { serviceName: 'b', port: 1.5 } }] }, /\[ATLS-GW004\] test\/gw: listeners\[0\].backend.port/],
-    ['bad namespace', { namespace: 'Default' }, /\[ATLS-GW005\] test\/gw: namespace/],
-    ['bad name', { name: 'eg_1' }, /\[ATLS-GW005\] test\/gw: name/],
-    ['bad hostname', { listeners: [{ ...LISTENER, hostname: 'www..example.com' }] }, /\[ATLS-GW005\] test\/gw: listeners\[0\].hostname/],
-    ['bad secret name', { listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('Bad!') }] }, /\[ATLS-GW005\] test\/gw: listeners\[0\].certificate.secretName/],
-    ['bad service name', { envoy: { serviceName: '1envoy' } }, /\[ATLS-GW005\] test\/gw: envoy.serviceName/],
-    ['non-contrib image', { envoy: { image: 'docker.io/envoyproxy/envoy:distroless-v1.39.0' } }, /\[ATLS-IMG001\] test\/gw: envoy.image/],
-    ['zero replicas', { envoy: { replicas: 0 } }, /\[ATLS-GW006\] test\/gw: envoy.replicas/],
-    ['zero QAT resources', { provider: KeyProvider.qat({ resourcesPerReplica: 0 }) }, /\[ATLS-GW006\] test\/gw: provider.resourcesPerReplica/],
+    ['pollDelay below 1 ms', { provider: KeyProvider.qat({ pollDelay: Duration.millis(0.5) }) }, /test\/gw: \[ATLS-KEY001\] provider.pollDelay/],
+    ['no listeners', { listeners: [] }, /test\/gw: \[ATLS-GW001\] listeners/],
+    ['duplicate listener names', { listeners: [{ ...LISTENER, name: 'a' }, { ...LISTENER, name: 'a', port: 8443 }] }, /test\/gw: \[ATLS-GW002\] listeners\[1\].name/],
+    ['unnamed listeners sharing a port', { listeners: [LISTENER, { ...LISTENER, hostname: 'b.example.com' }] }, /test\/gw: \[ATLS-GW002\] listeners\[0\].name/],
+    ['duplicate port/hostname', { listeners: [{ ...LISTENER, name: 'a' }, { ...LISTENER, name: 'b' }] }, /test\/gw: \[ATLS-GW003\] listeners\[1\].hostname/],
+    ['port 0', { listeners: [{ ...LISTENER, port: 0 }] }, /test\/gw: \[ATLS-GW004\] listeners\[0\].port/],
+    ['port 65536', { listeners: [{ ...LISTENER, port: 65536 }] }, /test\/gw: \[ATLS-GW004\] listeners\[0\].port/],
+    ['backend port', { listeners: [{ ...LISTENER, backend: { serviceName: 'b', port: 1.5 } }] }, /test\/gw: \[ATLS-GW004\] listeners\[0\].backend.port/],
+    ['bad namespace', { namespace: 'Default' }, /test\/gw: \[ATLS-GW005\] namespace/],
+    ['bad name', { name: 'eg_1' }, /test\/gw: \[ATLS-GW005\] name/],
+    ['bad hostname', { listeners: [{ ...LISTENER, hostname: 'www..example.com' }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].hostname/],
+    ['bad secret name', { listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('Bad!') }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].certificate.secretName/],
+    ['bad service name', { envoy: { serviceName: '1envoy' } }, /test\/gw: \[ATLS-GW005\] envoy.serviceName/],
+    ['non-contrib image', { envoy: { image: 'docker.io/envoyproxy/envoy:distroless-v1.39.0' } }, /test\/gw: \[ATLS-IMG001\] envoy.image/],
+    ['zero replicas', { envoy: { replicas: 0 } }, /test\/gw: \[ATLS-GW006\] envoy.replicas/],
+    ['zero QAT resources', { provider: KeyProvider.qat({ resourcesPerReplica: 0 }) }, /test\/gw: \[ATLS-GW006\] provider.resourcesPerReplica/],
   ])('%s is rejected in the constructor', (_, props, message) => {
     expect(() => gateway(props)).toThrow(message);
   });
@@ -351,7 +300,7 @@ describe('rules', () => {
 
   test('QAT with a non-RSA key is an error that acknowledge suppresses', () => {
     const { app, gw } = gateway({ listeners: [{ ...LISTENER, certificate: ECDSA }] });
-    expect(() => synthApp(app)).toThrow(/\[ATLS-KEY002\] test\/gw: listeners\[0\].certificate: QAT accelerates RSA keys only; ECDSA P-256/);
+    expect(() => synthApp(app)).toThrow(/test\/gw: \[ATLS-KEY002\] listeners\[0\].certificate: QAT accelerates RSA keys only; ECDSA P-256/);
     acknowledge(gw, 'ATLS-KEY002', 'the ECDSA listener is served by software fallback on purpose');
     expect(() => synthApp(app)).not.toThrow();
   });
@@ -366,7 +315,7 @@ describe('rules', () => {
       provider: KeyProvider.cryptoMb({ placement: NodePlacement.ANY }),
       listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('c', { keyAlgorithm: alg }) }],
     });
-    expect(() => synthApp(app)).toThrow(/\[ATLS-KEY003\] test\/gw: listeners\[0\].certificate/);
+    expect(() => synthApp(app)).toThrow(/test\/gw: \[ATLS-KEY003\] listeners\[0\].certificate/);
     expect(() => acknowledge(gw, 'ATLS-KEY003', 'x')).toThrow(/cannot be acknowledged/);
   });
 
@@ -385,7 +334,7 @@ describe('rules', () => {
     try {
       const { app } = gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('x') }] });
       synthApp(app);
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/\[ATLS-KEY004\] test\/gw: listeners\[0\].certificate/));
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/test\/gw: \[ATLS-KEY004\] listeners\[0\].certificate/));
       warn.mockClear();
       const second = gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('x') }] });
       acknowledge(second.chart, 'ATLS-KEY004', 'key managed by the platform team, always RSA');
@@ -398,14 +347,14 @@ describe('rules', () => {
 
   test('the same Secret behind two listeners of one gateway is an error', () => {
     const { app } = gateway({ listeners: [{ ...LISTENER, name: 'a' }, { ...LISTENER, name: 'b', port: 8443 }] });
-    expect(() => synthApp(app)).toThrow(/\[ATLS-SEC001\] test\/gw: listeners\[1\].certificate: Secret 'default\/example-cert' also backs test\/gw a/);
+    expect(() => synthApp(app)).toThrow(/test\/gw: \[ATLS-SEC001\] listeners\[1\].certificate: Secret 'default\/example-cert' also backs test\/gw a/);
   });
 
   test('two objects with the same name and namespace in one app are an error', () => {
     const { app, chart } = gateway();
     new AcceleratedTlsGateway(new Chart(app, 'other'), 'gw', { namespace: 'default', name: 'eg', provider: KeyProvider.software(), listeners: [LISTENER] });
     expect(chart).toBeDefined();
-    expect(() => synthApp(app)).toThrow(/\[ATLS-APP001\] other\/gw\/EnvoyProxy: metadata.name: EnvoyProxy 'envoy-gateway-system\/default-eg' is also defined by test\/gw\/EnvoyProxy/);
+    expect(() => synthApp(app)).toThrow(/other\/gw\/EnvoyProxy: \[ATLS-APP001\] metadata.name: EnvoyProxy 'envoy-gateway-system\/default-eg' is also defined by test\/gw\/EnvoyProxy/);
   });
 
   test('unknown and non-acknowledgeable rule ids are refused; a reason is required', () => {
@@ -447,7 +396,7 @@ describe('mergeGateways', () => {
   });
 
   test('the same Secret across merged gateways is an error', () => {
-    expect(() => synthApp(merged(CERT).app)).toThrow(/\[ATLS-SEC001\] test\/b: listeners\[0\].certificate/);
+    expect(() => synthApp(merged(CERT).app)).toThrow(/test\/b: \[ATLS-SEC001\] listeners\[0\].certificate/);
   });
 
   test('a merged class without exactly one creator is an error', () => {
@@ -455,7 +404,7 @@ describe('mergeGateways', () => {
     new AcceleratedTlsGateway(chart, 'b', {
       gatewayClassName: 'shared', mergeGateways: true, createGatewayClass: false, provider: KeyProvider.software(), listeners: [LISTENER],
     });
-    expect(() => synthApp(app)).toThrow(/\[ATLS-MRG001\] test\/b: createGatewayClass/);
+    expect(() => synthApp(app)).toThrow(/test\/b: \[ATLS-MRG001\] createGatewayClass/);
   });
 });
 
@@ -465,10 +414,6 @@ test('synthesis is deterministic', () => {
     return Testing.synth(app.charts[0]);
   };
   expect(JSON.stringify(render())).toBe(JSON.stringify(render()));
-});
-
-test('cert-manager ECDSA declares P-256', () => {
-  expect(TlsCertificate.certManager({ secretName: 's', dnsNames: ['a.example.com'], issuerName: 'i', algorithm: CertManagerKeyAlgorithm.ECDSA }).keyAlgorithm?.describe()).toBe('ECDSA P-256');
 });
 
 describe('reliability profile', () => {
@@ -501,7 +446,7 @@ describe('reliability profile', () => {
     expect(KeyProvider.qat().fallback).toBe(true);
     expect(KeyProvider.cryptoMb().fallback).toBe(true);
     expect(() => gateway({ provider: KeyProvider.qat({ fallback: true }), envoy: { image: 'docker.io/envoyproxy/envoy:distroless-v1.39.0' } }))
-      .toThrow(/\[ATLS-IMG001\] test\/gw: envoy.image: .*rejects the qat provider config even with fallback/);
+      .toThrow(/test\/gw: \[ATLS-IMG001\] envoy.image: .*rejects the qat provider config even with fallback/);
   });
 
   test('merged gateways spread by GatewayClass', () => {
@@ -517,18 +462,18 @@ test('synth-time checks re-run when the app changes after a synth', () => {
   expect(() => synthApp(app)).not.toThrow();
   // A second gateway with the same names, added after the first synth, must still be caught.
   new AcceleratedTlsGateway(new Chart(app, 'late'), 'gw', { namespace: 'default', name: 'eg', provider: KeyProvider.software(), listeners: [LISTENER] });
-  expect(() => synthApp(app)).toThrow(/\[ATLS-APP001\] late\/gw\/EnvoyProxy/);
+  expect(() => synthApp(app)).toThrow(/late\/gw\/EnvoyProxy: \[ATLS-APP001\]/);
 });
 
-describe('review findings', () => {
+describe('more prop checks, and GatewayClasses shared between gateways', () => {
   test.each<[string, Partial<AcceleratedTlsGatewayProps>, RegExp]>([
-    ['memory that is not whole MiB', { envoy: { memory: Size.kibibytes(1536) } }, /\[ATLS-GW006\] test\/gw: envoy.memory: 1536 KiB is not a positive whole number of MiB/],
-    ['an unknown placement', { provider: KeyProvider.cryptoMb({ placement: 'SOMETIMES' as any }) }, /\[ATLS-GW005\] test\/gw: provider.placement/],
-    ['an unknown service type', { envoy: { serviceType: 'Foo' as any } }, /\[ATLS-GW005\] test\/gw: envoy.serviceType/],
-    ['an invalid QAT resource name', { provider: KeyProvider.qat({ resourceName: 'qat.intel.com/CY!!' }) }, /\[ATLS-GW005\] test\/gw: provider.resourceName/],
-    ['a route name over 253 characters', { listeners: [{ ...LISTENER, name: `${'a'.repeat(62)}.${'b'.repeat(62)}.${'c'.repeat(62)}.${'d'.repeat(62)}` }] }, /\[ATLS-GW005\] test\/gw: listeners\[0\].name/],
-    ['an IP address as hostname', { listeners: [{ ...LISTENER, hostname: '10.0.0.1' }] }, /\[ATLS-GW005\] test\/gw: listeners\[0\].hostname/],
-    ['no provider', { provider: undefined as any }, /\[ATLS-KEY001\] test\/gw: provider: a KeyProvider is required/],
+    ['memory that is not whole MiB', { envoy: { memory: Size.kibibytes(1536) } }, /test\/gw: \[ATLS-GW006\] envoy.memory: 1536 KiB is not a positive whole number of MiB/],
+    ['an unknown placement', { provider: KeyProvider.cryptoMb({ placement: 'SOMETIMES' as any }) }, /test\/gw: \[ATLS-GW005\] provider.placement/],
+    ['an unknown service type', { envoy: { serviceType: 'Foo' as any } }, /test\/gw: \[ATLS-GW005\] envoy.serviceType/],
+    ['an invalid QAT resource name', { provider: KeyProvider.qat({ resourceName: 'qat.intel.com/CY!!' }) }, /test\/gw: \[ATLS-GW005\] provider.resourceName/],
+    ['a route name over 253 characters', { listeners: [{ ...LISTENER, name: `${'a'.repeat(62)}.${'b'.repeat(62)}.${'c'.repeat(62)}.${'d'.repeat(62)}` }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].name/],
+    ['an IP address as hostname', { listeners: [{ ...LISTENER, hostname: '10.0.0.1' }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].hostname/],
+    ['no provider', { provider: undefined as any }, /test\/gw: \[ATLS-KEY001\] provider: a KeyProvider is required/],
   ])('%s is rejected naming the prop', (_, props, message) => {
     expect(() => gateway(props)).toThrow(message);
   });
@@ -537,7 +482,7 @@ describe('review findings', () => {
     const { app, chart } = newChart();
     new AcceleratedTlsGateway(chart, 'a', { name: 'a', provider: KeyProvider.software(), listeners: [LISTENER] });
     new AcceleratedTlsGateway(chart, 'b', { name: 'b', gatewayClassName: 'default-a', createGatewayClass: false, provider: KeyProvider.software(), listeners: [LISTENER] });
-    expect(() => synthApp(app)).toThrow(/\[ATLS-MRG001\] test\/b: mergeGateways: GatewayClass 'default-a' is created by test\/a/);
+    expect(() => synthApp(app)).toThrow(/test\/b: \[ATLS-MRG001\] mergeGateways: GatewayClass 'default-a' is created by test\/a/);
   });
 
   test('merged gateways share the provider kind and leave Envoy settings to the creator', () => {
@@ -552,22 +497,6 @@ describe('review findings', () => {
       listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('b-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 }) }],
       envoy: { replicas: 2 },
     });
-    expect(() => synthApp(app)).toThrow(/\[ATLS-MRG001\] test\/b: provider: merged gateways run on one Envoy fleet: test\/a uses qat, this one cryptomb[\s\S]*\[ATLS-MRG001\] test\/b: envoy: /);
-  });
-
-  test('cert-manager options are checked at once (ATLS-CERT004); Ed25519 carries no size', () => {
-    const base = { secretName: 's', dnsNames: ['www.example.com'], issuerName: 'issuer' };
-    expect(() => TlsCertificate.certManager({ ...base, size: 1000 })).toThrow(/\[ATLS-CERT004\] TlsCertificate.certManager: size: 1000/);
-    expect(() => TlsCertificate.certManager({ ...base, algorithm: CertManagerKeyAlgorithm.ECDSA, size: 2048 })).toThrow(/size: 2048 is not an ECDSA size/);
-    expect(() => TlsCertificate.certManager({ ...base, dnsNames: [] })).toThrow(/dnsNames/);
-    expect(() => TlsCertificate.certManager({ ...base, issuerName: '' })).toThrow(/issuerName/);
-    expect(() => TlsCertificate.certManager({ ...base, issuerKind: 'Foo' })).toThrow(/issuerKind: 'Foo'/);
-    const ed = TlsCertificate.certManager({ ...base, algorithm: CertManagerKeyAlgorithm.ED25519, size: 2048 });
-    const { app } = gateway({ provider: KeyProvider.software(), listeners: [{ ...LISTENER, certificate: ed }] });
-    expect(find(synthApp(app), 'Certificate').spec.privateKey).toEqual({ algorithm: 'Ed25519', rotationPolicy: 'Always' });
-  });
-
-  test('fromPem without options is an Error naming them, not a TypeError', () => {
-    expect(() => TlsCertificate.fromPem(undefined as any)).toThrow(/\[ATLS-CERT003\] TlsCertificate.fromPem: options/);
+    expect(() => synthApp(app)).toThrow(/test\/b: \[ATLS-MRG001\] provider: merged gateways run on one Envoy fleet: test\/a uses qat, this one cryptomb[\s\S]*test\/b: \[ATLS-MRG001\] envoy: /);
   });
 });

@@ -66,7 +66,7 @@ describe('the NodeFeatureRule', () => {
         new CryptoMbAffinity(new Chart(a, 'c'), 'x', { ruleName });
         expect(find(synthApp(a), 'NodeFeatureRule').metadata.name).toBe(ruleName);
       } catch (e) {
-        expect((e as Error).message).toMatch(/^\[ATLS-GW005\] c\/x: ruleName: /);
+        expect((e as Error).message).toMatch(/^c\/x: \[ATLS-GW005\] ruleName: /);
       }
     }), { numRuns: 1000 });
   });
@@ -104,7 +104,7 @@ describe('CryptoMB gateway affinity', () => {
   });
 
   test('REQUIRED with neither NFD nor useExisting is a synth-time error', () => {
-    expect(() => synthApp(cryptoMbApp('none'))).toThrow(/\[ATLS-AFF001\] gw\/gw: provider.placement: REQUIRED placement needs node labels/);
+    expect(() => synthApp(cryptoMbApp('none'))).toThrow(/gw\/gw: \[ATLS-AFF001\] provider.placement: REQUIRED placement needs node labels/);
     expect(() => cryptoMbApp('none').synth()).toThrow(/ATLS-AFF001/);
   });
 

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import * as YAML from 'yaml';
-import { AcceleratedTlsGateway, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, TlsCertificate } from '../src';
+import { AcceleratedTlsGateway, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, TlsCertificate, Versions } from '../src';
 import { find, newChart, synthApp, upstreamFile } from './util';
 
 const LISTENERS = [{ certificate: TlsCertificate.fromSecretName('c', { keyAlgorithm: KeyAlgorithm.RSA_2048 }), backend: { serviceName: 'b', port: 80 } }];
@@ -9,12 +9,12 @@ test('the config is the Helm default (release images) plus enableEnvoyPatchPolic
   const { app, chart } = newChart();
   new EnvoyGatewayConfig(chart, 'cfg');
   const cm = find(synthApp(app), 'ConfigMap');
-  const reference = YAML.parse(upstreamFile('reference', 'envoy-gateway-v1.9.0-helm-default-config.yaml'));
+  const reference = YAML.parse(upstreamFile('reference', `envoy-gateway-${Versions.ENVOY_GATEWAY}-helm-default-config.yaml`));
   const expected = YAML.parse(reference.data['envoy-gateway.yaml']);
   // The intended differences, and nothing else:
   expected.extensionApis = { enableEnvoyPatchPolicy: true };
   expect(expected.provider.kubernetes.shutdownManager.image).toBe('docker.io/envoyproxy/gateway-dev:latest');
-  expected.provider.kubernetes.shutdownManager.image = 'docker.io/envoyproxy/gateway:v1.9.0';
+  expected.provider.kubernetes.shutdownManager.image = `docker.io/envoyproxy/gateway:${Versions.ENVOY_GATEWAY}`;
   expect(YAML.parse(cm.data['envoy-gateway.yaml'])).toEqual(expected);
   // Same name and namespace as Helm's, without Helm's labels.
   expect(cm.metadata).toEqual({ name: reference.metadata.name, namespace: reference.metadata.namespace });
@@ -45,12 +45,12 @@ test('a second explicit config is an error; Helm-managed installs emit no Config
   const { app, chart } = newChart();
   const cfg = new EnvoyGatewayConfig(chart, 'cfg', { emitConfigMap: false });
   expect(cfg.configMap).toBeUndefined();
-  expect(() => new EnvoyGatewayConfig(chart, 'again')).toThrow(/\[ATLS-APP002\] test\/again: id: EnvoyGatewayConfig exists once per app; test\/cfg already defines it/);
+  expect(() => new EnvoyGatewayConfig(chart, 'again')).toThrow(/test\/again: \[ATLS-APP002\] id: EnvoyGatewayConfig exists once per app; test\/cfg already defines it/);
   new AcceleratedTlsGateway(chart, 'gw', { provider: KeyProvider.qat(), listeners: LISTENERS });
   expect(synthApp(app).filter((o) => o.kind === 'ConfigMap')).toHaveLength(0);
 });
 
 test('the namespace is a DNS-1123 label', () => {
   const { chart } = newChart();
-  expect(() => new EnvoyGatewayConfig(chart, 'cfg', { namespace: 'Bad NS!' })).toThrow(/\[ATLS-GW005\] test\/cfg: namespace/);
+  expect(() => new EnvoyGatewayConfig(chart, 'cfg', { namespace: 'Bad NS!' })).toThrow(/test\/cfg: \[ATLS-GW005\] namespace/);
 });

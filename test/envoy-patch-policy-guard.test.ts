@@ -85,7 +85,7 @@ test('a second explicit guard is an error naming both paths', () => {
   const { chart } = newChart();
   new EnvoyPatchPolicyGuard(chart, 'guard', { enabled: false });
   expect(() => new EnvoyPatchPolicyGuard(chart, 'again'))
-    .toThrow('[ATLS-APP002] test/again: id: EnvoyPatchPolicyGuard exists once per app; test/guard already defines it');
+    .toThrow('test/again: [ATLS-APP002] id: EnvoyPatchPolicyGuard exists once per app; test/guard already defines it');
 });
 
 test('allowedPatches and exemptNamespaces extend the guard', () => {
@@ -127,11 +127,11 @@ describe('properties', () => {
     fc.assert(fc.property(fc.array(label, { maxLength: 3 }), bad, (good, b) => {
       const { chart } = newChart();
       expect(() => new EnvoyPatchPolicyGuard(chart, 'guard', { exemptNamespaces: [...good, b] }))
-        .toThrow(new RegExp(`^\\[ATLS-GW005\\] test/guard: exemptNamespaces\\[${good.length}\\]: `));
+        .toThrow(new RegExp(`^test/guard: \\[ATLS-GW005\\] exemptNamespaces\\[${good.length}\\]: `));
     }), { numRuns: 300 });
     fc.assert(fc.property(label, (ns) => {
       const { chart } = newChart();
-      expect(() => new EnvoyPatchPolicyGuard(chart, 'guard', { exemptNamespaces: [ns, ns] })).toThrow(/^\[ATLS-GRD001\] test\/guard: exemptNamespaces: duplicate/);
+      expect(() => new EnvoyPatchPolicyGuard(chart, 'guard', { exemptNamespaces: [ns, ns] })).toThrow(/^test\/guard: \[ATLS-GRD001\] exemptNamespaces: duplicate/);
     }), { numRuns: 20 });
   });
 
@@ -161,7 +161,7 @@ describe('properties', () => {
     fc.assert(fc.property(fc.array(fc.constant('true'), { maxLength: 2 }), bad, (good, b) => {
       const { chart } = newChart();
       expect(() => new EnvoyPatchPolicyGuard(chart, 'guard', { allowedPatches: [...good, b] }))
-        .toThrow(new RegExp(`^\\[ATLS-GRD001\\] test/guard: allowedPatches\\[${good.length}\\]: `));
+        .toThrow(new RegExp(`^test/guard: \\[ATLS-GRD001\\] allowedPatches\\[${good.length}\\]: `));
     }), { numRuns: 200 });
   });
 

@@ -81,7 +81,7 @@ const props = fc.record({
 }, { requiredKeys: ['provider', 'listeners'] });
 const nfd = fc.constantFrom('none', 'affinity', 'existing');
 
-const PROP_NAMES = /: (provider|listeners|namespace|name|gatewayClassName|createGatewayClass|mergeGateways|envoy)[.\[:\s\]]/;
+const PROP_NAMES = /\] (provider|listeners|namespace|name|gatewayClassName|createGatewayClass|mergeGateways|envoy)[.\[:\s\]]/;
 
 test('any props synthesize schema-valid objects or fail with a rule id, the path and the prop', () => {
   let synthesized = 0;
@@ -101,7 +101,7 @@ test('any props synthesize schema-valid objects or fail with a rule id, the path
       expect(e).toBeInstanceOf(Error);
       expect((e as Error).constructor).toBe(Error);
       const message = (e as Error).message;
-      expect(message).toMatch(/\[ATLS-[A-Z]+\d{3}\] c\/gw/);
+      expect(message).toMatch(/^\s*c\/gw: \[ATLS-[A-Z]+\d{3}\] /m);
       expect(message).toMatch(PROP_NAMES);
       expect(message).not.toContain('PRIVATE KEY');
       expect(message).not.toContain(PEM.privateKeyPem.split('\n')[1]);

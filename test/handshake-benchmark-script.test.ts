@@ -44,6 +44,8 @@ function synthesized(): { script: string; config: any } {
   ];
   new HandshakeBenchmark(new Chart(app, 'benchmark'), 'bench', { targets, concurrency: 2, duration: Duration.seconds(2) });
   const cm = find(synthApp(app), 'ConfigMap', 'handshake-benchmark');
+  // The ConfigMap carries the shipped file byte for byte, so running this copy runs that file.
+  expect(cm.data['benchmark.py']).toBe(fs.readFileSync(path.join(__dirname, '..', 'assets', 'handshake-benchmark.py'), 'utf8'));
   return { script: cm.data['benchmark.py'], config: JSON.parse(cm.data['config.json']) };
 }
 
@@ -242,16 +244,21 @@ test('every target ran with identical fortio flags', () => {
   expect(flags[0]).toMatch(/ load -c 2 -qps 0 -t 2s -keepalive=false -k -r 0\.0001 -resolve 127\.0\.0\.1 +-loglevel Warning https:\/\/www\.example\.com:\d+\/$/);
 });
 
+/** The evidence the CryptoMB provider hands the script (its stats), as the Job's config carries it. */
+const CRYPTOMB_EVIDENCE = KeyProvider.cryptoMb()._behaviour.benchmarkEvidence;
+
 test('verdict edge cases: unreadable stats, no handshakes and non-RSA keys stay "unknown"', () => {
   const cases = [
-    [{ provider: 'cryptomb', keyType: 'RSA' }, null, {}, 'unknown (Envoy stats unreadable)'],
-    [{ provider: 'cryptomb', keyType: 'RSA' }, {}, { envoy_listener_ssl_handshake: 9 }, 'unknown (no cryptomb stats published)'],
-    [{ provider: 'cryptomb', keyType: 'RSA' }, {}, { envoy_cryptomb_rsa_queue_sizes_count: 0 }, 'unknown (no handshakes counted)'],
-    [{ provider: 'cryptomb', keyType: 'ECDSA' }, {}, { envoy_cryptomb_ecdsa_queue_sizes_count: 0, envoy_listener_ssl_handshake: 9 },
+    [{ provider: 'qat', evidence: KeyProvider.qat()._behaviour.benchmarkEvidence, keyType: 'RSA' }, {}, { envoy_listener_ssl_handshake: 9 },
+      'unknown (qat publishes no stats)'],
+    [{ provider: 'cryptomb', evidence: CRYPTOMB_EVIDENCE, keyType: 'RSA' }, null, {}, 'unknown (Envoy stats unreadable)'],
+    [{ provider: 'cryptomb', evidence: CRYPTOMB_EVIDENCE, keyType: 'RSA' }, {}, { envoy_listener_ssl_handshake: 9 }, 'unknown (no cryptomb stats published)'],
+    [{ provider: 'cryptomb', evidence: CRYPTOMB_EVIDENCE, keyType: 'RSA' }, {}, { envoy_cryptomb_rsa_queue_sizes_count: 0 }, 'unknown (no handshakes counted)'],
+    [{ provider: 'cryptomb', evidence: CRYPTOMB_EVIDENCE, keyType: 'ECDSA' }, {}, { envoy_cryptomb_ecdsa_queue_sizes_count: 0, envoy_listener_ssl_handshake: 9 },
       'unknown (ECDSA key: not always queued)'],
-    [{ provider: 'cryptomb', keyType: null }, {}, { envoy_cryptomb_rsa_queue_sizes_count: 0, envoy_listener_ssl_handshake: 9 },
+    [{ provider: 'cryptomb', evidence: CRYPTOMB_EVIDENCE, keyType: null }, {}, { envoy_cryptomb_rsa_queue_sizes_count: 0, envoy_listener_ssl_handshake: 9 },
       'unknown (undeclared key: not always queued)'],
-    [{ provider: 'cryptomb', keyType: 'ECDSA' }, {}, { envoy_cryptomb_ecdsa_queue_sizes_count: 3 }, 'provider (3 batches)'],
+    [{ provider: 'cryptomb', evidence: CRYPTOMB_EVIDENCE, keyType: 'ECDSA' }, {}, { envoy_cryptomb_ecdsa_queue_sizes_count: 3 }, 'provider (3 batches)'],
   ];
   const code = [
     'import importlib.util, json, sys',

@@ -66,6 +66,15 @@ describe('the synthesized benchmark', () => {
     expect(config.targets[3].keyType).toBe('RSA');
   });
 
+  test('each target carries its provider\'s evidence: CryptoMB its batch stats, QAT none, a baseline nothing', () => {
+    expect(config.targets.map((t: any) => [t.name, t.evidence])).toEqual([
+      ['eg-software', null],
+      ['eg-qat', { stats: [] }],
+      ['eg-software-cryptomb', null],
+      ['eg-cryptomb', { stats: ['envoy_cryptomb_rsa_queue_sizes_count', 'envoy_cryptomb_ecdsa_queue_sizes_count'] }],
+    ]);
+  });
+
   test('a software baseline placed like CryptoMB gets the CryptoMB affinity', () => {
     const proxies = synthApp(app).filter((o) => o.kind === 'EnvoyProxy');
     const affinity = (name: string) => proxies.find((p) => p.metadata.name === name).spec.provider.kubernetes.envoyDeployment.pod.affinity;
@@ -140,7 +149,7 @@ describe('fairness (ATLS-BENCH001)', () => {
 
   test('a CryptoMB gateway compared with an unplaced baseline is an error naming the prop that differs', () => {
     const { app } = synthWith((c) => [gw(c, 'sw', KeyProvider.software()), gw(c, 'cmb', KeyProvider.cryptoMb())]);
-    expect(() => synthApp(app)).toThrow(/\[ATLS-BENCH001\] test\/bench: targets\[1\]: test\/cmb \(cryptomb\) has no software baseline of the same shape: closest is test\/sw, which differs in provider\.placement \(place the baseline/);
+    expect(() => synthApp(app)).toThrow(/test\/bench: \[ATLS-BENCH001\] targets\[1\]: test\/cmb \(cryptomb\) has no software baseline of the same shape: closest is test\/sw, which differs in provider\.placement \(place the baseline/);
   });
 
   test('sizes must match: cpu, memory, concurrency, replicas, image', () => {
@@ -153,7 +162,7 @@ describe('fairness (ATLS-BENCH001)', () => {
 
   test('no software target at all is an error', () => {
     const { app } = synthWith((c) => [gw(c, 'qat', KeyProvider.qat())]);
-    expect(() => synthApp(app)).toThrow(/\[ATLS-BENCH001\].*targets\[0\]: test\/qat \(qat\) has no KeyProvider\.software\(\) baseline/);
+    expect(() => synthApp(app)).toThrow(/\[ATLS-BENCH001\] targets\[0\]: test\/qat \(qat\) has no software baseline \(a gateway with the software KeyProvider\)/);
   });
 
   test('it can be acknowledged with a reason; the target then has no ratio', () => {
@@ -181,7 +190,7 @@ describe('props (ATLS-BENCH002)', () => {
     ['fractional duration', { duration: Duration.millis(1500) }, /duration: 1\.5 s/],
     ['negative qps', { qps: -1 }, /qps: -1/],
     ['a wildcard hostname', { hostname: '*.example.com' }, /hostname/],
-    ['an SNI a target does not accept', { hostname: 'api.example.com' }, /\[ATLS-BENCH002\] benchmark\/bench: hostname: 'api.example.com' is not accepted by the first listener of targets\[0\]/],
+    ['an SNI a target does not accept', { hostname: 'api.example.com' }, /benchmark\/bench: \[ATLS-BENCH002\] hostname: 'api.example.com' is not accepted by the first listener of targets\[0\]/],
     ['a bad namespace', { namespace: 'Bench' }, /\[ATLS-GW005\].*namespace/],
     ['zero cpu', { cpu: Cpu.millis(0) }, /cpu: must be positive/],
     ['an image with spaces', { fortioImage: 'fortio fortio' }, /fortioImage/],
@@ -193,7 +202,7 @@ describe('props (ATLS-BENCH002)', () => {
   test('a target listed twice is an error', () => {
     const { chart } = newChart();
     const sw = gw(chart, 'sw', KeyProvider.software());
-    expect(() => new HandshakeBenchmark(chart, 'b', { targets: [sw, sw] })).toThrow(/\[ATLS-BENCH002\] test\/b: targets: a gateway is listed twice/);
+    expect(() => new HandshakeBenchmark(chart, 'b', { targets: [sw, sw] })).toThrow(/test\/b: \[ATLS-BENCH002\] targets: a gateway is listed twice/);
   });
 
   test('property: any props synthesize or throw an Error naming a prop', () => {
@@ -222,7 +231,7 @@ describe('props (ATLS-BENCH002)', () => {
         app.synth();
       } catch (e) {
         expect(e).toBeInstanceOf(Error);
-        expect((e as Error).message).toMatch(/\[ATLS-[A-Z]+\d+\] test\/b: (concurrency|qps|duration|hostname|namespace|cpu):/);
+        expect((e as Error).message).toMatch(/^test\/b: \[ATLS-[A-Z]+\d+\] (concurrency|qps|duration|hostname|namespace|cpu):/);
       }
     }), { numRuns: 1000 });
   });

@@ -4,9 +4,7 @@
 import { Testing } from 'cdk8s';
 import { synthApp } from './util';
 import { defineEdge } from '../examples/edge';
-
-const PSA_ENFORCE = 'pod-security.kubernetes.io/enforce';
-const PSA_REASON = 'cdk8s-accelerated-tls/pod-security-reason';
+import { PSA_ENFORCE, PSA_REASON } from '../src/pod-security';
 
 const QAT_PLUGIN = 'DaemonSet inteldeviceplugins-system/intel-qat-plugin';
 const HOST_PREP = 'DaemonSet inteldeviceplugins-system/qat-host-prep';

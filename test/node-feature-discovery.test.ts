@@ -190,15 +190,15 @@ describe('props', () => {
   });
 
   test.each<[string, NodeFeatureDiscoveryProps, RegExp]>([
-    ['namespace', { namespace: 'Bad_NS' }, /\[ATLS-GW005\] test\/nfd: namespace: /],
-    ['image', { image: 'has space' }, /\[ATLS-NFD001\] test\/nfd: image: /],
+    ['namespace', { namespace: 'Bad_NS' }, /test\/nfd: \[ATLS-GW005\] namespace: /],
+    ['image', { image: 'has space' }, /test\/nfd: \[ATLS-NFD001\] image: /],
     ['toleration operator', { workerTolerations: [{ operator: 'Sometimes' }] }, /workerTolerations\[0\]: operator/],
     ['toleration effect', { workerTolerations: [{ key: 'k', effect: 'Never' }] }, /workerTolerations\[0\]: effect/],
     ['label source', { workerConfig: { labelSources: ['gpu'] } }, /workerConfig.labelSources: 'gpu'/],
     ['whitelist regexp', { workerConfig: { labelWhiteList: '(' } }, /workerConfig.labelWhiteList: /],
     ['cpuid name', { workerConfig: { cpuidAttributeBlacklist: ['bmi2'] } }, /workerConfig.cpuidAttributeBlacklist: 'bmi2'/],
     ['sleep interval', { workerConfig: { sleepInterval: Duration.millis(10) } }, /workerConfig.sleepInterval: 10 ms/],
-    ['rule name', { extraRules: [{ name: 'Bad', rules: [{ name: 'r' }] }] }, /\[ATLS-GW005\] test\/nfd: extraRules\[0\].name/],
+    ['rule name', { extraRules: [{ name: 'Bad', rules: [{ name: 'r' }] }] }, /test\/nfd: \[ATLS-GW005\] extraRules\[0\].name/],
     ['duplicate rule', { extraRules: [{ name: 'a', rules: [{ name: 'r' }] }, { name: 'a', rules: [{ name: 'r' }] }] }, /extraRules\[1\].name: 'a' is used/],
     ['empty rules', { extraRules: [{ name: 'a', rules: [] }] }, /extraRules\[0\].rules: at least one/],
   ])('invalid %s is an error naming the prop', (_what, props, message) => {
@@ -244,8 +244,8 @@ describe('props', () => {
         outcomes.error++;
         expect(e).toBeInstanceOf(Error);
         const m = (e as Error).message;
-        expect(m).toMatch(/^\[ATLS-(NFD001|GW005)\] test\/nfd: /);
-        expect(propNames.some((n) => m.includes(`: ${n}`))).toBe(true);
+        expect(m).toMatch(/^test\/nfd: \[ATLS-(NFD001|GW005)\] /);
+        expect(propNames.some((n) => m.includes(`] ${n}`))).toBe(true);
       }
     }), { numRuns: 1000 });
     expect(outcomes.ok).toBeGreaterThan(10);
@@ -293,7 +293,7 @@ describe('one per app', () => {
   test('a second explicit instance is an error', () => {
     const { chart } = newChart();
     new NodeFeatureDiscovery(chart, 'a');
-    expect(() => new NodeFeatureDiscovery(chart, 'b')).toThrow(/\[ATLS-APP002\] test\/b: id: NodeFeatureDiscovery exists once per app; test\/a already defines it/);
+    expect(() => new NodeFeatureDiscovery(chart, 'b')).toThrow(/test\/b: \[ATLS-APP002\] id: NodeFeatureDiscovery exists once per app; test\/a already defines it/);
   });
 
   test('useExisting emits nothing, replaces an implicit instance, and excludes an explicit one', () => {
@@ -303,10 +303,10 @@ describe('one per app', () => {
     NodeFeatureDiscovery.useExisting(app);
     expect(instances(app)).toEqual([]);
     expect(synthApp(app).map((o) => o.kind)).toEqual(['NodeFeatureRule']);
-    expect(() => new NodeFeatureDiscovery(new Chart(app, 'nfd'), 'nfd')).toThrow(/\[ATLS-APP002\] nfd\/nfd: .*useExisting/);
+    expect(() => new NodeFeatureDiscovery(new Chart(app, 'nfd'), 'nfd')).toThrow(/nfd\/nfd: \[ATLS-APP002\] .*useExisting/);
 
     const { chart } = newChart();
     new NodeFeatureDiscovery(chart, 'nfd');
-    expect(() => NodeFeatureDiscovery.useExisting(chart)).toThrow(/\[ATLS-APP002\] test: NodeFeatureDiscovery.useExisting: the app already has NodeFeatureDiscovery at test\/nfd/);
+    expect(() => NodeFeatureDiscovery.useExisting(chart)).toThrow(/test: \[ATLS-APP002\] useExisting: the app already has NodeFeatureDiscovery at test\/nfd/);
   });
 });

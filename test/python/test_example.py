@@ -25,6 +25,6 @@ def test_python_errors_name_the_prop():
     try:
         AcceleratedTlsGateway(Chart(app, "c"), "gw", provider=KeyProvider.qat(), listeners=[])
     except Exception as e:  # jsii surfaces the JS Error
-        assert "[ATLS-GW001] c/gw: listeners" in str(e)
+        assert "c/gw: [ATLS-GW001] listeners" in str(e)
     else:
         raise AssertionError("no error for a gateway without listeners")

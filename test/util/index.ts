@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
+import { makeCert as makeFreshCert } from '../../conformance/make-cert';
 
 /** Upstream data (CRDs and reference renders), never committed: $ATLS_UPSTREAM_DIR. */
 export const UPSTREAM_DIR = path.resolve(process.env.ATLS_UPSTREAM_DIR ?? path.join(__dirname, '..', '..', '..', 'shared', 'upstream'));
@@ -58,15 +59,7 @@ const certCache = new Map<string, TestCert>();
  */
 export function makeCert(keyArgs: string[], opts: { days?: number; cn?: string; extra?: string[] } = {}): TestCert {
   const id = JSON.stringify([keyArgs, opts]);
-  const cached = certCache.get(id);
-  if (cached) return cached;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-cert-'));
-  const key = path.join(dir, 'tls.key');
-  const crt = path.join(dir, 'tls.crt');
-  execFileSync('openssl', ['req', '-x509', '-nodes', '-newkey', ...keyArgs, '-keyout', key, '-out', crt,
-    '-days', String(opts.days ?? 30), '-subj', `/CN=${opts.cn ?? 'www.example.com'}`, ...(opts.extra ?? [])], { stdio: 'ignore' });
-  const cert = { certificatePem: fs.readFileSync(crt, 'utf8'), privateKeyPem: fs.readFileSync(key, 'utf8') };
-  fs.rmSync(dir, { recursive: true, force: true });
+  const cert = certCache.get(id) ?? makeFreshCert(keyArgs, opts);
   certCache.set(id, cert);
   return cert;
 }

@@ -1,13 +1,4 @@
-/**
- * @internal The HandshakeBenchmark Job's script (Python 3, standard library only), mounted from
- * its ConfigMap. It runs fortio against each target in turn with identical flags, reads each
- * target's Envoy stats before and after its load, and prints the final table.
- *
- * Environment (the Job sets the in-cluster values; tests point it at local fakes):
- * ATLS_CONFIG (targets and flags, JSON), ATLS_FORTIO (fortio binary), ATLS_RESULTS (directory
- * for fortio's JSON), ATLS_KUBE_API, ATLS_KUBE_TOKEN, ATLS_KUBE_CA, ATLS_STATS_PORT.
- */
-export const HANDSHAKE_BENCHMARK_SCRIPT = String.raw`#!/usr/bin/env python3
+#!/usr/bin/env python3
 """Handshake benchmark: fortio against each target in turn, then one table."""
 import json
 import os
@@ -28,10 +19,6 @@ KUBE_TOKEN = ENV.get("ATLS_KUBE_TOKEN", SA_DIR + "/token")
 KUBE_CA = ENV.get("ATLS_KUBE_CA", SA_DIR + "/ca.crt")
 STATS_PORT = int(ENV.get("ATLS_STATS_PORT", "19001"))
 
-# Samples of the provider's queue-size histograms: one per batch of private-key operations.
-PROVIDER_STATS = {
-    "cryptomb": ["envoy_cryptomb_rsa_queue_sizes_count", "envoy_cryptomb_ecdsa_queue_sizes_count"],
-}
 HANDSHAKES = "envoy_listener_ssl_handshake"
 
 
@@ -105,8 +92,9 @@ def verdict(target, before, after):
         return "software (baseline)"
     if before is None or after is None:
         return "unknown (Envoy stats unreadable)"
-    names = PROVIDER_STATS.get(kind)
-    if names is None:
+    # The provider's evidence (from its KeyProvider): stats counting its batches of operations.
+    names = (target.get("evidence") or {}).get("stats")
+    if not names:
         return "unknown (%s publishes no stats)" % kind
     handshakes = delta(before, after, [HANDSHAKES]) or 0
     batches = delta(before, after, names)
@@ -188,4 +176,3 @@ def main():
 
 if __name__ == "__main__":
     sys.exit(main())
-`;
