@@ -17,6 +17,7 @@ import { Gateway, GatewayClass, HttpRoute, ReferenceGrant, TcpRoute } from './im
 import { KeyProvider, KeyProviderKind, NodePlacement } from './key-provider';
 import { checkHostname, checkLabel, checkPort, checkResourceName, checkSubdomain, cpuCores, dns1035, labelFromId, mebibytes, protoDuration } from './names';
 import { PROVIDER_TYPES } from './patch-policy-cel';
+import { QatDevicePlugin } from './qat-device-plugin';
 import { ruleError, ruleViolation } from './rules';
 import { CertificateSource, KeyType, TlsCertificate } from './tls-certificate';
 import { Versions } from './versions';
@@ -334,11 +335,13 @@ export class AcceleratedTlsGateway extends Construct {
   /**
    * @internal What a benchmark compares between a gateway and its baseline: the Envoy pods'
    * shape and placement, resolved at synth (the CryptoMB affinity depends on the whole app).
-   * The QAT resource request is not part of it (a baseline has no provider).
+   * The QAT resource request is not part of it (a baseline has no provider), but where it places
+   * the pods is: on the QAT device plugin's nodes, where a baseline goes with `onQatNodes`.
    */
   public _envoyShape(): { [prop: string]: unknown } {
     const z = this.sizing;
     const placed = this.provider.placement !== undefined && this.provider.placement !== NodePlacement.ANY;
+    const qatNodes = this.provider.kind === KeyProviderKind.QAT || this.provider.onQatNodes;
     return {
       'envoy.image': z.image,
       'envoy.cpu': z.cpu.amount,
@@ -346,7 +349,7 @@ export class AcceleratedTlsGateway extends Construct {
       'envoy.concurrency': z.concurrency,
       'envoy.replicas': z.replicas ?? 1,
       'envoy.tolerations': this.envoyOptions.tolerations ?? [],
-      'provider.placement': placed ? this.cryptoMbAffinity() : 'none',
+      'provider.placement': placed ? this.cryptoMbAffinity() : qatNodes ? { qatNodes: this.qatNodeSelector() } : 'none',
     };
   }
 
@@ -388,6 +391,9 @@ export class AcceleratedTlsGateway extends Construct {
     }
     if (provider.placement !== undefined && !Object.values(NodePlacement).includes(provider.placement)) {
       throw ruleError('ATLS-GW005', this, 'provider.placement', `'${provider.placement}' is not a NodePlacement`);
+    }
+    if (provider.onQatNodes && provider.placement !== undefined) {
+      throw ruleError('ATLS-GW005', this, 'provider.onQatNodes', 'a baseline is placed like QAT or like CryptoMB, not both: drop placement');
     }
     // Envoy's default, all host cores, oversubscribes a CPU-limited pod: whole CPUs requested, at least 1.
     return { image, cpu, memory, concurrency: envoy.concurrency ?? Math.max(1, Math.floor(cpuCores(cpu))), replicas: envoy.replicas };
@@ -433,6 +439,8 @@ export class AcceleratedTlsGateway extends Construct {
     const resources: Record<string, string> = { cpu: cpu.amount, memory };
     if (provider.kind === KeyProviderKind.QAT) resources[provider.resourceName!] = String(provider.resourcesPerReplica);
     const pod: any = { nodeSelector: { 'kubernetes.io/arch': 'amd64' } };
+    // A software baseline where the QAT gateway's pods land (resolved at synth, like the plugin).
+    if (provider.onQatNodes) pod.nodeSelector = Lazy.any({ produce: () => ({ 'kubernetes.io/arch': 'amd64', ...this.qatNodeSelector() }) });
     // CryptoMB, or a software baseline placed like one.
     if (provider.placement !== undefined && provider.placement !== NodePlacement.ANY) {
       // Resolved at synth: the labels depend on what else the app contains.
@@ -484,6 +492,11 @@ export class AcceleratedTlsGateway extends Construct {
         },
       },
     };
+  }
+
+  /** Where QAT VFs are advertised: the app's QAT device plugin's nodes, else Intel's readiness label. */
+  private qatNodeSelector(): { [key: string]: string } {
+    return AppRegistry.of(this).qatNodeSelector ?? { [QatDevicePlugin.READY_LABEL]: 'true', 'kubernetes.io/arch': 'amd64' };
   }
 
   private cryptoMbAffinity(): any {

@@ -338,7 +338,8 @@ export class HandshakeBenchmark extends Construct {
         const other = s._envoyShape();
         return { s, props: Object.keys(shape).filter((k) => JSON.stringify(shape[k]) !== JSON.stringify(other[k])) };
       }).sort((a, b) => a.props.length - b.props.length)[0];
-      const hint = diffs.props.includes('provider.placement') ? ' (place the baseline with KeyProvider.software({ placement }))' : '';
+      const placement = gw.provider.kind === KeyProviderKind.QAT ? 'onQatNodes: true' : 'placement';
+      const hint = diffs.props.includes('provider.placement') ? ` (place the baseline with KeyProvider.software({ ${placement} }))` : '';
       errors.push(ruleViolation('ATLS-BENCH001', this, prop,
         `${gw.node.path} (${gw.provider.kind}) has no software baseline of the same shape: closest is ${diffs.s.node.path}, ` +
         `which differs in ${diffs.props.join(', ')}${hint}`));

@@ -58,6 +58,14 @@ export interface SoftwareProviderOptions {
    * @default NodePlacement.ANY (no affinity)
    */
   readonly placement?: NodePlacement;
+  /**
+   * Place the Envoy pods on QAT-ready nodes, where a QAT gateway's pods land (they request a QAT
+   * VF, which only the nodes the app's QAT device plugin runs on advertise), so a benchmark
+   * baseline runs on the same node type as the QAT gateway it is compared with. The node
+   * selector is the plugin's (by default `QatDevicePlugin.READY_LABEL: 'true'`).
+   * @default false
+   */
+  readonly onQatNodes?: boolean;
 }
 
 /** The kind of private key provider. */
@@ -88,8 +96,10 @@ export class KeyProvider {
 
   /** No provider: the software baseline (same gateway, no patch policy). */
   public static software(options: SoftwareProviderOptions = {}): KeyProvider {
-    return new KeyProvider(KeyProviderKind.SOFTWARE, undefined, undefined, undefined, undefined,
+    const provider = new KeyProvider(KeyProviderKind.SOFTWARE, undefined, undefined, undefined, undefined,
       options.placement !== undefined && options.placement !== NodePlacement.ANY ? options.placement : undefined);
+    (provider as { onQatNodes: boolean }).onQatNodes = options.onQatNodes ?? false;
+    return provider;
   }
 
   /** The provider kind. */
@@ -104,6 +114,8 @@ export class KeyProvider {
   public readonly resourcesPerReplica?: number;
   /** CryptoMB (and a software baseline placed like one): node placement. */
   public readonly placement?: NodePlacement;
+  /** Software only: placed on QAT-ready nodes, like a QAT gateway. */
+  public readonly onQatNodes: boolean = false;
 
   private constructor(kind: KeyProviderKind, pollDelay: Duration | undefined, fallback: boolean | undefined,
     resourceName: string | undefined, resourcesPerReplica: number | undefined, placement: NodePlacement | undefined) {

@@ -39,7 +39,7 @@ function synthesized(): { script: string; config: any } {
     gw('eg-software-cryptomb', KeyProvider.software({ placement: NodePlacement.REQUIRED })),
     gw('eg-cryptomb', KeyProvider.cryptoMb()),
     gw('eg-cryptomb-fallback', KeyProvider.cryptoMb()),
-    gw('eg-software', KeyProvider.software()),
+    gw('eg-software', KeyProvider.software({ onQatNodes: true })),
     gw('eg-qat', KeyProvider.qat()),
   ];
   new HandshakeBenchmark(new Chart(app, 'benchmark'), 'bench', { targets, concurrency: 2, duration: Duration.seconds(2) });

@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
   AcceleratedTlsGateway, acknowledge, CryptoMbAffinity, EnvoyOptions, HandshakeBenchmark, HandshakeBenchmarkProps, KeyAlgorithm,
-  KeyProvider, NodePlacement, Rules, TlsCertificate, Versions,
+  KeyProvider, NodePlacement, QatNodePrep, Rules, TlsCertificate, Versions,
 } from '../src';
 import { find, newChart, synthApp } from './util';
 
@@ -23,7 +23,7 @@ function scenario(props: Partial<HandshakeBenchmarkProps> = {}) {
   const { app, chart } = newChart();
   new CryptoMbAffinity(chart, 'avx512');
   const targets = [
-    gw(chart, 'eg-software', KeyProvider.software()),
+    gw(chart, 'eg-software', KeyProvider.software({ onQatNodes: true })),
     gw(chart, 'eg-qat', KeyProvider.qat()),
     gw(chart, 'eg-software-cryptomb', KeyProvider.software({ placement: NodePlacement.REQUIRED })),
     gw(chart, 'eg-cryptomb', KeyProvider.cryptoMb()),
@@ -143,9 +143,42 @@ describe('fairness (ATLS-BENCH001)', () => {
     expect(() => synthApp(app)).toThrow(/\[ATLS-BENCH001\] test\/bench: targets\[1\]: test\/cmb \(cryptomb\) has no software baseline of the same shape: closest is test\/sw, which differs in provider\.placement \(place the baseline/);
   });
 
+  test('a QAT gateway compared with a baseline not on QAT nodes is an error pointing at onQatNodes', () => {
+    const { app } = synthWith((c) => [gw(c, 'sw', KeyProvider.software()), gw(c, 'qat', KeyProvider.qat())]);
+    expect(() => synthApp(app)).toThrow(/\[ATLS-BENCH001\] test\/bench: targets\[1\]: test\/qat \(qat\) has no software baseline of the same shape: closest is test\/sw, which differs in provider\.placement \(place the baseline with KeyProvider\.software\(\{ onQatNodes: true \}\)\)/);
+  });
+
+  test('the QAT baseline is placed where the QAT gateway lands: the app\'s QAT device plugin nodes', () => {
+    const { app, chart } = newChart();
+    new QatNodePrep(chart, 'qat-prep', { nodeSelector: { pool: 'qat', 'kubernetes.io/arch': 'amd64' } });
+    const targets = [gw(chart, 'sw', KeyProvider.software({ onQatNodes: true })), gw(chart, 'qat', KeyProvider.qat())];
+    new HandshakeBenchmark(chart, 'bench', { targets });
+    const objects = synthApp(app);
+    const pod = (name: string) => find(objects, 'EnvoyProxy', `default-${name}`).spec.provider.kubernetes.envoyDeployment.pod;
+    expect(pod('sw').nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64', pool: 'qat' });
+    expect(find(objects, 'DaemonSet', 'intel-qat-plugin').spec.template.spec.nodeSelector).toEqual(pod('sw').nodeSelector);
+    // The QAT gateway lands there through its VF request, which only those nodes advertise.
+    expect(pod('qat').nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
+    expect(JSON.parse(find(objects, 'ConfigMap', 'handshake-benchmark').data['config.json']).targets[1].baseline).toBe('sw');
+  });
+
+  test('without a QAT device plugin in the app, the baseline selects Intel\'s QAT readiness label', () => {
+    const { app, chart } = newChart();
+    gw(chart, 'sw', KeyProvider.software({ onQatNodes: true }));
+    const proxy = find(synthApp(app), 'EnvoyProxy', 'default-sw');
+    expect(proxy.spec.provider.kubernetes.envoyDeployment.pod.nodeSelector)
+      .toEqual({ 'kubernetes.io/arch': 'amd64', 'intel.feature.node.kubernetes.io/qat': 'true' });
+  });
+
+  test('a baseline placed like QAT and like CryptoMB at once is an error', () => {
+    const { chart } = newChart();
+    expect(() => gw(chart, 'sw', KeyProvider.software({ onQatNodes: true, placement: NodePlacement.REQUIRED })))
+      .toThrow(/\[ATLS-GW005\] test\/sw: provider\.onQatNodes: /);
+  });
+
   test('sizes must match: cpu, memory, concurrency, replicas, image', () => {
     const { app } = synthWith((c) => [
-      gw(c, 'sw', KeyProvider.software(), { cpu: Cpu.units(2), replicas: 2 }),
+      gw(c, 'sw', KeyProvider.software({ onQatNodes: true }), { cpu: Cpu.units(2), replicas: 2 }),
       gw(c, 'qat', KeyProvider.qat(), { cpu: Cpu.units(1), replicas: 2 }),
     ]);
     expect(() => synthApp(app)).toThrow(/targets\[1\]: .*differs in envoy\.cpu, envoy\.concurrency/);
@@ -164,7 +197,8 @@ describe('fairness (ATLS-BENCH001)', () => {
   });
 
   test('every matching software gateway is a valid baseline; the first one is used', () => {
-    const { app } = synthWith((c) => [gw(c, 'qat', KeyProvider.qat()), gw(c, 'sw-a', KeyProvider.software()), gw(c, 'sw-b', KeyProvider.software())]);
+    const sw = () => KeyProvider.software({ onQatNodes: true });
+    const { app } = synthWith((c) => [gw(c, 'qat', KeyProvider.qat()), gw(c, 'sw-a', sw()), gw(c, 'sw-b', sw())]);
     const config = JSON.parse(find(synthApp(app), 'ConfigMap', 'handshake-benchmark').data['config.json']);
     expect(config.targets.map((t: any) => t.baseline)).toEqual(['sw-a', null, null]);
   });
@@ -208,7 +242,7 @@ describe('props (ATLS-BENCH002)', () => {
     fc.assert(fc.property(props, (p) => {
       const app = new App();
       const chart = new Chart(app, 'test');
-      const targets = [gw(chart, 'sw', KeyProvider.software()), gw(chart, 'qat', KeyProvider.qat())];
+      const targets = [gw(chart, 'sw', KeyProvider.software({ onQatNodes: true })), gw(chart, 'qat', KeyProvider.qat())];
       try {
         new HandshakeBenchmark(chart, 'b', {
           targets,
