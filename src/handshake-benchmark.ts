@@ -3,7 +3,7 @@ import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AcceleratedTlsGateway } from './accelerated-tls-gateway';
 import { AppRegistry } from './app-registry';
-import { HANDSHAKE_BENCHMARK_SCRIPT } from './handshake-benchmark-script';
+import { HANDSHAKE_BENCHMARK_ASSET, readAsset } from './assets';
 import { KeyProviderKind } from './key-provider';
 import { checkHostname, checkLabel, cpuCores, mebibytes } from './names';
 import { PSA_ENFORCE } from './pod-security';
@@ -202,7 +202,7 @@ export class HandshakeBenchmark extends Construct {
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata,
       data: {
-        'benchmark.py': HANDSHAKE_BENCHMARK_SCRIPT,
+        'benchmark.py': readAsset(HANDSHAKE_BENCHMARK_ASSET),
         'config.json': Lazy.any({ produce: () => JSON.stringify(this.withBaselines(config), undefined, 2) + '\n' }),
       },
     });

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { QAT_HOST_PREP_ASSET, readAsset } from './assets';
 import { checkLabel } from './names';
 import { checkEnum, checkInt, checkStringMap } from './qat-device-plugin';
-import { QAT_HOST_PREP_SCRIPT } from './qat-host-prep-script';
 import { ruleError } from './rules';
 import { Versions } from './versions';
 
@@ -116,7 +116,7 @@ export class QatHostPrep extends Construct {
               name: 'qat-host-prep',
               image: props.image ?? Versions.QAT_HOST_PREP_IMAGE,
               imagePullPolicy: 'IfNotPresent',
-              command: ['/bin/sh', '-c', wrapper, 'qat-host-prep', QAT_HOST_PREP_SCRIPT],
+              command: ['/bin/sh', '-c', wrapper, 'qat-host-prep', readAsset(QAT_HOST_PREP_ASSET)],
               env,
               resources: {
                 requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },

@@ -44,6 +44,8 @@ function synthesized(): { script: string; config: any } {
   ];
   new HandshakeBenchmark(new Chart(app, 'benchmark'), 'bench', { targets, concurrency: 2, duration: Duration.seconds(2) });
   const cm = find(synthApp(app), 'ConfigMap', 'handshake-benchmark');
+  // The ConfigMap carries the shipped file byte for byte, so running this copy runs that file.
+  expect(cm.data['benchmark.py']).toBe(fs.readFileSync(path.join(__dirname, '..', 'assets', 'handshake-benchmark.py'), 'utf8'));
   return { script: cm.data['benchmark.py'], config: JSON.parse(cm.data['config.json']) };
 }
 

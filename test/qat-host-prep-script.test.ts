@@ -6,11 +6,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { QatHostPrep } from '../src';
 import { find, newChart, synthApp } from './util';
-import { QAT_HOST_PREP_SCRIPT } from '../src/qat-host-prep-script';
 
+/** The shipped file itself: what is linted and run here is what the DaemonSet runs. */
+const SCRIPT = path.join(__dirname, '..', 'assets', 'qat-host-prep.sh');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-qat-prep-'));
-const SCRIPT = path.join(tmp, 'qat-host-prep.sh');
-fs.writeFileSync(SCRIPT, QAT_HOST_PREP_SCRIPT);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const ALL_ON = { QAT_PREP_LOAD_VFIO_PCI: 'true', QAT_PREP_VFIO_OWNER: '65532', QAT_PREP_RUNTIME: 'containerd', QAT_PREP_MEMLOCK: '134217728' };
@@ -240,7 +239,7 @@ describe('the DaemonSet wrapper', () => {
   test('runs the script through nsenter into PID 1, then sleeps', () => {
     expect(command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     expect(command[2]).toMatch(/^nsenter --target 1 --mount --uts --ipc --net --pid -- bash -c "\$1" && .*sleep/);
-    expect(command.slice(3)).toEqual(['qat-host-prep', QAT_HOST_PREP_SCRIPT]);
+    expect(command.slice(3)).toEqual(['qat-host-prep', fs.readFileSync(SCRIPT, 'utf8')]);
     execFileSync('sh', ['-n', '-c', command[2]]);
   });
 

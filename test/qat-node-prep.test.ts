@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import Ajv from 'ajv';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
@@ -8,7 +10,6 @@ import {
 } from '../src';
 import { find, newChart, synthApp, upstreamFile } from './util';
 import { AppRegistry } from '../src/app-registry';
-import { QAT_HOST_PREP_SCRIPT } from '../src/qat-host-prep-script';
 
 function prep(props: QatNodePrepProps = {}, setup?: (chart: Chart) => void) {
   const { app, chart } = newChart();
@@ -112,7 +113,7 @@ describe('the default QatNodePrep', () => {
     expect(pod.containers).toHaveLength(1);
     expect(pod.containers[0].securityContext).toEqual({ privileged: true });
     expect(pod.containers[0].image).toBe('docker.io/library/busybox:1.37.0');
-    expect(pod.containers[0].command[4]).toBe(QAT_HOST_PREP_SCRIPT);
+    expect(pod.containers[0].command[4]).toBe(fs.readFileSync(path.join(__dirname, '..', 'assets', 'qat-host-prep.sh'), 'utf8'));
     new DaemonSet(ds).validate();
   });
 

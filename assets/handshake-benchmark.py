@@ -1,13 +1,4 @@
-/**
- * @internal The HandshakeBenchmark Job's script (Python 3, standard library only), mounted from
- * its ConfigMap. It runs fortio against each target in turn with identical flags, reads each
- * target's Envoy stats before and after its load, and prints the final table.
- *
- * Environment (the Job sets the in-cluster values; tests point it at local fakes):
- * ATLS_CONFIG (targets and flags, JSON), ATLS_FORTIO (fortio binary), ATLS_RESULTS (directory
- * for fortio's JSON), ATLS_KUBE_API, ATLS_KUBE_TOKEN, ATLS_KUBE_CA, ATLS_STATS_PORT.
- */
-export const HANDSHAKE_BENCHMARK_SCRIPT = String.raw`#!/usr/bin/env python3
+#!/usr/bin/env python3
 """Handshake benchmark: fortio against each target in turn, then one table."""
 import json
 import os
@@ -188,4 +179,3 @@ def main():
 
 if __name__ == "__main__":
     sys.exit(main())
-`;

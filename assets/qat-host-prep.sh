@@ -1,9 +1,4 @@
-// The host-preparation script run by QatHostPrep (bash, in the host's namespaces). Kept as a
-// string so it ships inside the compiled package; the tests write it out to run bash -n,
-// shellcheck and fake-root runs against it.
-
-/** @internal */
-export const QAT_HOST_PREP_SCRIPT = `#!/usr/bin/env bash
+#!/usr/bin/env bash
 # qat-host-prep: the host steps Kubernetes can take for Intel QAT, run in the host's namespaces
 # by the qat-host-prep DaemonSet (cdk8s-accelerated-tls). Each step is switched by a variable:
 #   QAT_PREP_LOAD_VFIO_PCI=true   load vfio_pci now and at every boot (/etc/modules-load.d)
@@ -16,29 +11,29 @@ export const QAT_HOST_PREP_SCRIPT = `#!/usr/bin/env bash
 set -euo pipefail
 umask 022
 
-ROOT="\${ROOT:-}"
-LOAD_VFIO_PCI="\${QAT_PREP_LOAD_VFIO_PCI:-false}"
-VFIO_OWNER="\${QAT_PREP_VFIO_OWNER:-}"
-RUNTIME="\${QAT_PREP_RUNTIME:-}"
-MEMLOCK="\${QAT_PREP_MEMLOCK:-134217728}"
+ROOT="${ROOT:-}"
+LOAD_VFIO_PCI="${QAT_PREP_LOAD_VFIO_PCI:-false}"
+VFIO_OWNER="${QAT_PREP_VFIO_OWNER:-}"
+RUNTIME="${QAT_PREP_RUNTIME:-}"
+MEMLOCK="${QAT_PREP_MEMLOCK:-134217728}"
 
 MODULES_FILE=/etc/modules-load.d/qat-vfio-pci.conf
 UDEV_FILE=/etc/udev/rules.d/99-qat-vfio-owner.rules
 HEADER='# Written by qat-host-prep (cdk8s-accelerated-tls).'
 
-log() { printf 'qat-host-prep: %s\\n' "$*"; }
+log() { printf 'qat-host-prep: %s\n' "$*"; }
 fail() { log "error: $*" >&2; exit 1; }
 
 # write_file PATH CONTENT: writes PATH (below ROOT) atomically when its content differs.
 # Succeeds when it wrote, fails when the file was already up to date.
 write_file() {
   local path="$ROOT$1" content="$2"
-  if [[ -f "$path" ]] && cmp -s "$path" <(printf '%s\\n' "$content"); then
+  if [[ -f "$path" ]] && cmp -s "$path" <(printf '%s\n' "$content"); then
     log "up to date: $1"
     return 1
   fi
   mkdir -p "$(dirname "$path")"
-  printf '%s\\n' "$content" >"$path.qat-host-prep.tmp"
+  printf '%s\n' "$content" >"$path.qat-host-prep.tmp"
   mv -f "$path.qat-host-prep.tmp" "$path"
   log "wrote $1"
 }
@@ -71,15 +66,15 @@ fi
 # is world-usable already and /dev/vfio/devices is iommufd's directory: both are left alone.
 if [[ -n "$VFIO_OWNER" ]]; then
   if write_file "$UDEV_FILE" "$HEADER
-SUBSYSTEM==\\"vfio\\", OWNER=\\"$VFIO_OWNER\\""; then
+SUBSYSTEM==\"vfio\", OWNER=\"$VFIO_OWNER\""; then
     udevadm control --reload
     log "reloaded udev rules"
   fi
   for node in "$ROOT"/dev/vfio/*; do
-    [[ -e "$node" && ! -d "$node" && "\${node##*/}" != vfio ]] || continue
+    [[ -e "$node" && ! -d "$node" && "${node##*/}" != vfio ]] || continue
     if [[ "$(stat -c %u "$node")" != "$VFIO_OWNER" ]]; then
       chown "$VFIO_OWNER" "$node"
-      log "owner of \${node#"$ROOT"} set to $VFIO_OWNER"
+      log "owner of ${node#"$ROOT"} set to $VFIO_OWNER"
     fi
   done
 fi
@@ -97,4 +92,3 @@ LimitMEMLOCK=$MEMLOCK"; then
 fi
 
 log "done"
-`;

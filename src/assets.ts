@@ -1,0 +1,28 @@
+// Scripts that run in containers ship as real files in assets/ (inside the npm package, and so
+// inside the wheel's embedded tarball) and are read at synth time: the file that is linted and
+// tested is the file that runs. `..` resolves from lib/ (compiled) and from src/ (ts-jest) alike.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const ASSETS_DIR = path.join(__dirname, '..', 'assets');
+const cache = new Map<string, string>();
+
+/** The absolute path of a shipped asset. */
+export function assetPath(name: string): string {
+  return path.join(ASSETS_DIR, name);
+}
+
+/** The content of a shipped asset, read once per process. */
+export function readAsset(name: string): string {
+  let content = cache.get(name);
+  if (content === undefined) {
+    content = fs.readFileSync(assetPath(name), 'utf8');
+    cache.set(name, content);
+  }
+  return content;
+}
+
+/** The host-preparation script QatHostPrep runs in the host's namespaces (bash). */
+export const QAT_HOST_PREP_ASSET = 'qat-host-prep.sh';
+/** The HandshakeBenchmark Job's script (Python 3, standard library only). */
+export const HANDSHAKE_BENCHMARK_ASSET = 'handshake-benchmark.py';
