@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { AcceleratedTlsGateway } from './accelerated-tls-gateway';
 import { AppRegistry } from './app-registry';
 import { HANDSHAKE_BENCHMARK_ASSET, readAsset } from './assets';
+import { _benchmarkEvidence } from './benchmark-evidence';
 import { KeyProviderKind } from './key-provider';
 import { checkHostname, checkLabel, cpuCores, mebibytes } from './names';
 import { PSA_ENFORCE } from './pod-security';
@@ -53,15 +54,23 @@ export interface HandshakeBenchmarkProps {
    */
   readonly name?: string;
   /**
-   * CPU of the client (requests = limits); it must not be the bottleneck.
+   * CPU of each client pod (requests = limits). A run in which a client uses more than 90% of it
+   * is flagged client-bound, and ratios involving it untrustworthy.
    * @default Cpu.units(2)
    */
   readonly cpu?: Cpu;
   /**
-   * Memory of the client (requests = limits).
+   * Memory of each client pod (requests = limits).
    * @default Size.mebibytes(512)
    */
   readonly memory?: Size;
+  /**
+   * Client pods loading each target at the same time, each with `concurrency` connections; their
+   * throughput is summed. More than one makes the Job Indexed; the pods agree on a start time
+   * through the API (get/list pods and get pods/log in the Job's namespace).
+   * @default 1
+   */
+  readonly clientPods?: number;
   /**
    * Node selector of the client. It never runs on a node with the targets' Envoy pods.
    * @default none
@@ -90,13 +99,16 @@ export interface HandshakeBenchmarkProps {
 }
 
 const ENVOY_NAME_LABEL = { 'app.kubernetes.io/name': 'envoy' };
+const RBAC_VERBS: { [resource: string]: string[] } = { 'pods': ['get', 'list'], 'pods/log': ['get'] };
 const UID = 65532;
 
 /**
  * A Job comparing TLS handshake throughput across gateways: fortio loads each target in turn
  * with identical flags (`-keepalive=false`, so every request is a full handshake), and the
  * script prints one table with qps, p50/p99 latency, the ratio to the target's software
- * baseline, and whether the provider really handled the handshakes (from Envoy's stats).
+ * baseline, the clients' CPU use (a client above 90% of its limit is "client-bound" and makes a
+ * ratio untrustworthy), and whether the provider really handled the handshakes (CryptoMB from
+ * Envoy's stats, QAT from the Envoy pods' logs).
  *
  * Fairness is checked at synth time: every accelerated target needs a software baseline of the
  * same shape (image, CPU, memory, concurrency, replicas, tolerations, placement) (ATLS-BENCH001).
@@ -108,7 +120,11 @@ export class HandshakeBenchmark extends Construct {
   public readonly configMap: ApiObject;
   /** The Job's ServiceAccount. */
   public readonly serviceAccount: ApiObject;
-  /** Roles (get/list pods) in the Envoy namespaces, one per namespace. */
+  /**
+   * Roles, one per namespace: get/list pods where the targets' Envoy pods run (their stats are
+   * read on the pod IP), get pods/log where a target's provider leaves its evidence in the log;
+   * with several client pods, both in the Job's namespace (the clients find and read each other).
+   */
   public readonly roles: ApiObject[];
   /** RoleBindings of the Roles to the ServiceAccount. */
   public readonly roleBindings: ApiObject[];
@@ -153,6 +169,10 @@ export class HandshakeBenchmark extends Construct {
     if (!(cpuCores(cpu) > 0)) throw ruleError('ATLS-BENCH002', this, 'cpu', 'must be positive');
     const memory = props.memory ?? Size.mebibytes(512);
     const memoryMi = mebibytes(this, 'ATLS-BENCH002', 'memory', memory);
+    const clientPods = props.clientPods ?? 1;
+    if (!Number.isInteger(clientPods) || clientPods < 1 || clientPods > 100) {
+      throw ruleError('ATLS-BENCH002', this, 'clientPods', `${clientPods} is not an integer within 1–100`);
+    }
     for (const [prop, image] of [['fortioImage', props.fortioImage], ['scriptImage', props.scriptImage], ['toolsImage', props.toolsImage]] as const) {
       if (image !== undefined && (typeof image !== 'string' || !/^\S+$/.test(image))) throw ruleError('ATLS-BENCH002', this, prop, `'${image}' is not an image reference`);
     }
@@ -162,6 +182,7 @@ export class HandshakeBenchmark extends Construct {
       concurrency,
       qps,
       duration: `${seconds}s`,
+      clients: { pods: clientPods, cpu: cpuCores(cpu), namespace: this.namespace, job: this.name },
       targets: targets.map((gw) => {
         const t = gw._benchmarkTarget();
         return {
@@ -173,6 +194,7 @@ export class HandshakeBenchmark extends Construct {
           port: t.port,
           envoyNamespace: gw.envoyNamespace,
           podLabels: t.podLabels,
+          evidence: _benchmarkEvidence(gw.provider.kind) ?? null,
           baseline: null as string | null,
         };
       }),
@@ -187,11 +209,11 @@ export class HandshakeBenchmark extends Construct {
     }) : undefined;
     const metadata = { name: this.name, namespace: this.namespace };
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
-    // Only to find the targets' Envoy pods (their stats are read on the pod IP).
-    const envoyNamespaces = [...new Set(targets.map((t) => t.envoyNamespace))].sort();
+    const roleNamespaces = this.rbac(clientPods);
+    const envoyNamespaces = [...roleNamespaces.keys()].sort();
     this.roles = envoyNamespaces.map((ns) => new k8s.KubeRole(this, `Role-${ns}`, {
       metadata: { name: this.name, namespace: ns },
-      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }],
+      rules: [...roleNamespaces.get(ns)!].sort().map((resource) => ({ apiGroups: [''], resources: [resource], verbs: RBAC_VERBS[resource] })),
     }));
     this.roleBindings = envoyNamespaces.map((ns) => new k8s.KubeRoleBinding(this, `RoleBinding-${ns}`, {
       metadata: { name: this.name, namespace: ns },
@@ -223,8 +245,12 @@ export class HandshakeBenchmark extends Construct {
       metadata: { ...metadata, labels: podLabels },
       spec: {
         backoffLimit: 0,
-        // Bounded: every load stops by itself; the margin covers pulls, stats and TLS setup.
-        activeDeadlineSeconds: 600 + targets.length * (seconds + 60),
+        // Bounded: every load stops by itself; the margin covers pulls, client start, stats and TLS setup.
+        activeDeadlineSeconds: 1200 + targets.length * (seconds + 60),
+        // Each pod is one client; JOB_COMPLETION_INDEX tells the first (which reports) from the others.
+        completionMode: 'Indexed',
+        completions: clientPods,
+        parallelism: clientPods,
         template: {
           metadata: { labels: podLabels },
           spec: {
@@ -282,6 +308,22 @@ export class HandshakeBenchmark extends Construct {
       },
     });
     AppRegistry.of(this).addCheck(() => this.checkFairness());
+  }
+
+  /** The resources the ServiceAccount reads, by namespace. */
+  private rbac(clientPods: number): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    const grant = (ns: string, resource: string) => out.set(ns, (out.get(ns) ?? new Set()).add(resource));
+    for (const t of this.targets) {
+      grant(t.envoyNamespace, 'pods');
+      const evidence = _benchmarkEvidence(t.provider.kind);
+      if (evidence && 'container' in evidence) grant(t.envoyNamespace, 'pods/log');
+    }
+    if (clientPods > 1) {
+      grant(this.namespace, 'pods');
+      grant(this.namespace, 'pods/log');
+    }
+    return out;
   }
 
   /** Never on a node running one of the targets' Envoy pods. */
