@@ -9,7 +9,8 @@ and prints the table.
 Environment (the Job sets the in-cluster values; tests point it at local fakes):
 ATLS_CONFIG (targets and flags, JSON), ATLS_FORTIO (fortio binary), ATLS_RESULTS (directory for
 fortio's JSON), ATLS_KUBE_API, ATLS_KUBE_TOKEN, ATLS_KUBE_CA, ATLS_STATS_PORT, ATLS_CGROUP (the
-container's cgroup mount), JOB_COMPLETION_INDEX (the client's index, set by Kubernetes).
+container's cgroup mount), ATLS_START_MARGIN, ATLS_SLOT_MARGIN (seconds), JOB_COMPLETION_INDEX
+(the client's index, set by Kubernetes).
 """
 import datetime
 import json
@@ -152,15 +153,17 @@ def read_log(namespace, pod, container):
 
 
 def pod_outcome(text, evidence):
-    """The last provider message in a pod's log: ("provider", None), ("fallback", reason) or None."""
+    """The last provider message in a pod's log: ("provider", None), ("fallback", reason) or None.
+
+    Envoy's default log format ends a line with "[<file>:<line>] <message>"."""
     outcome = None
     for line in text.splitlines():
         line = line.rstrip()
-        if line.endswith(evidence["started"]):
+        if line.endswith("] " + evidence["started"]):
             outcome = ("provider", None)
             continue
         for message, reason in evidence["fallbacks"]:
-            if line.endswith(message):
+            if line.endswith("] " + message):
                 outcome = ("fallback", reason)
     return outcome
 

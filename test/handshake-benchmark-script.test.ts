@@ -431,8 +431,9 @@ test('log verdict edge cases: the last provider message of each pod decides, eve
   expect(outcome([notRsa, started].join('\n'))).toEqual(['provider', null]);
   expect(outcome([started, notRsa].join('\n'))).toEqual(['fallback', 'not an RSA key']);
   expect(outcome(noInstance)).toEqual(['fallback', 'no QAT crypto instance started']);
-  // Negative control: a message that merely mentions the text mid-line is not Envoy's.
+  // Negative controls: text that merely contains the message is not Envoy's message.
   expect(outcome(`${UNRELATED} initialized QAT private key provider, not really`)).toBeNull();
+  expect(outcome(`${UNRELATED}: re-initialized QAT private key provider`)).toBeNull();
   expect(callScript('logs_verdict', [qat, qat.evidence, null])).toBe('unknown (Envoy pods not listed)');
   expect(callScript('logs_verdict', [qat, qat.evidence, []])).toBe('unknown (no running Envoy pod)');
 });

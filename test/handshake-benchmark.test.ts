@@ -46,8 +46,11 @@ describe('the synthesized benchmark', () => {
     expect(bench.roles).toHaveLength(1);
   });
 
-  test('RBAC is minimal: get and list pods in the Envoy namespace, bound to the Job\'s ServiceAccount', () => {
-    expect(find(objects, 'Role').rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]);
+  test('RBAC is minimal: get and list pods in the Envoy namespace, get their logs for QAT, bound to the Job\'s ServiceAccount', () => {
+    expect(find(objects, 'Role').rules).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+    ]);
     expect(find(objects, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'handshake-benchmark', namespace: 'default' }]);
     expect(pod.serviceAccountName).toBe('handshake-benchmark');
   });
@@ -127,6 +130,33 @@ test('client placement, sizing, flags and a created restricted namespace', () =>
   const config = JSON.parse(find(objects, 'ConfigMap', 'handshake-benchmark').data['config.json']);
   expect(config).toMatchObject({ hostname: 'www.example.com', concurrency: 8, qps: 100, duration: '60s' });
   expect(find(objects, 'RoleBinding').subjects[0].namespace).toBe('bench');
+});
+
+test('no QAT target: no access to logs', () => {
+  const { app, chart } = newChart();
+  new CryptoMbAffinity(chart, 'avx512');
+  const targets = [gw(chart, 'sw', KeyProvider.software({ placement: NodePlacement.REQUIRED })), gw(chart, 'cmb', KeyProvider.cryptoMb())];
+  new HandshakeBenchmark(chart, 'bench', { targets });
+  const objects = synthApp(app);
+  expect(find(objects, 'Role', 'handshake-benchmark').rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]);
+  const config = JSON.parse(find(objects, 'ConfigMap', 'handshake-benchmark').data['config.json']);
+  expect(config.targets.map((t: any) => t.evidence)).toEqual([null, {
+    statSuffixes: ['_cryptomb_rsa_queue_sizes_count', '_cryptomb_ecdsa_queue_sizes_count'], queuedKeyTypes: ['RSA', 'ECDSA'],
+  }]);
+});
+
+test('parallel client pods: an Indexed Job, and the clients may find and read each other in its namespace only', () => {
+  const { app } = scenario({ clientPods: 3, namespace: 'bench', createNamespace: true, cpu: Cpu.units(4) });
+  const objects = synthApp(app).filter((o) => o.metadata.name === 'handshake-benchmark');
+  const job = find(objects, 'Job');
+  expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 3, parallelism: 3 });
+  const roles = objects.filter((o) => o.kind === 'Role');
+  expect(roles.map((r) => [r.metadata.namespace, r.rules.map((x: any) => `${x.resources}:${x.verbs}`)])).toEqual([
+    ['bench', ['pods:get,list', 'pods/log:get']],
+    ['envoy-gateway-system', ['pods:get,list', 'pods/log:get']],
+  ]);
+  const config = JSON.parse(find(objects, 'ConfigMap').data['config.json']);
+  expect(config.clients).toEqual({ pods: 3, cpu: 4, namespace: 'bench', job: 'handshake-benchmark' });
 });
 
 describe('fairness (ATLS-BENCH001)', () => {
@@ -219,6 +249,8 @@ describe('props (ATLS-BENCH002)', () => {
     ['a bad namespace', { namespace: 'Bench' }, /\[ATLS-GW005\].*namespace/],
     ['zero cpu', { cpu: Cpu.millis(0) }, /cpu: must be positive/],
     ['an image with spaces', { fortioImage: 'fortio fortio' }, /fortioImage/],
+    ['zero client pods', { clientPods: 0 }, /\[ATLS-BENCH002\] benchmark\/bench: clientPods: 0 is not an integer within 1–100/],
+    ['fractional client pods', { clientPods: 1.5 }, /clientPods: 1\.5/],
   ];
   test.each(cases)('%s is an error naming the prop', (_name, props, message) => {
     expect(() => scenario(props)).toThrow(message);
