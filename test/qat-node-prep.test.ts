@@ -176,6 +176,7 @@ test('steps, runtime, limit and tolerations reach the host-prep DaemonSet', () =
     { name: 'QAT_PREP_LOAD_VFIO_PCI', value: 'false' },
     { name: 'QAT_PREP_VFIO_OWNER', value: '101' },
     { name: 'QAT_PREP_RUNTIME', value: 'crio' },
+    { name: 'QAT_PREP_DEVICE_OWNERSHIP', value: 'false' },
     { name: 'QAT_PREP_MEMLOCK', value: '268435456' },
   ]);
   expect(pod.tolerations).toEqual(tolerations);
