@@ -1,26 +1,21 @@
 import { ApiObject, Chart, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { AppRegistry, NfdMode } from './app-registry';
-import { QAT_ENVOY_LOGGING } from './benchmark-evidence';
+import { AppRegistry } from './app-registry';
 import { EnvoyGatewayConfig } from './envoy-gateway-config';
 import { EnvoyPatchPolicyGuard } from './envoy-patch-policy-guard';
-import { Certificate } from './imports/cert-manager.io';
 import {
   EnvoyPatchPolicy, EnvoyPatchPolicySpecJsonPatchesOperationOp, EnvoyPatchPolicySpecJsonPatchesType, EnvoyPatchPolicySpecType, EnvoyProxy,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerResourcesLimits as Limit,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerResourcesRequests as Request,
-  EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategyRollingUpdateMaxSurge as MaxSurge,
-  EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategyRollingUpdateMaxUnavailable as MaxUnavailable,
   EnvoyProxySpecProviderKubernetesEnvoyPdbMaxUnavailable as PdbMaxUnavailable,
 } from './imports/gateway.envoyproxy.io';
 import { Gateway, GatewayClass, HttpRoute, ReferenceGrant, TcpRoute } from './imports/gateway.networking.k8s.io';
-import { KeyProvider, KeyProviderKind, NodePlacement } from './key-provider';
-import { checkHostname, checkLabel, checkPort, checkResourceName, checkSubdomain, cpuCores, dns1035, labelFromId, mebibytes, protoDuration } from './names';
-import { PROVIDER_TYPES } from './patch-policy-cel';
-import { QatDevicePlugin } from './qat-device-plugin';
+import { KeyProvider } from './key-provider';
+import { qatNodeSelector } from './key-providers/placement';
+import { checkHostname, checkLabel, checkPort, checkSubdomain, cpuCores, dns1035, labelFromId, mebibytes } from './names';
 import { ruleError, ruleViolation } from './rules';
-import { CertificateSource, KeyType, TlsCertificate } from './tls-certificate';
+import { TlsCertificate } from './tls-certificate';
 import { Versions } from './versions';
 
 /** Protocol of a listener, and the route kind that serves it. */
@@ -188,9 +183,6 @@ export interface AcceleratedTlsGatewayProps {
 }
 
 const GW_GROUP = 'gateway.networking.k8s.io';
-/** The seed's five NFD cpuid labels for CryptoMB. */
-const SEED_CRYPTOMB_LABELS = ['AVX512F', 'AVX512DQ', 'AVX512BW', 'AVX512IFMA', 'AVX512VBMI2'].map((f) => `feature.node.kubernetes.io/cpu-cpuid.${f}`);
-const CRYPTOMB_RSA_BITS = [1024, 2048, 3072, 4096];
 
 /** The Envoy pods' image and size, with defaults applied (resolved once, validated). */
 interface EnvoySizing {
@@ -341,8 +333,8 @@ export class AcceleratedTlsGateway extends Construct {
    */
   public _envoyShape(): { [prop: string]: unknown } {
     const z = this.sizing;
-    const placed = this.provider.placement !== undefined && this.provider.placement !== NodePlacement.ANY;
-    const qatNodes = this.provider.kind === KeyProviderKind.QAT || this.provider.onQatNodes;
+    const reg = AppRegistry.of(this);
+    const behaviour = this.provider._behaviour;
     return {
       'envoy.image': z.image,
       'envoy.cpu': z.cpu.amount,
@@ -350,7 +342,7 @@ export class AcceleratedTlsGateway extends Construct {
       'envoy.concurrency': z.concurrency,
       'envoy.replicas': z.replicas ?? 1,
       'envoy.tolerations': this.envoyOptions.tolerations ?? [],
-      'provider.placement': placed ? this.cryptoMbAffinity() : qatNodes ? { qatNodes: this.qatNodeSelector() } : 'none',
+      'provider.placement': behaviour.affinity(reg) ?? (behaviour.onQatNodes ? { qatNodes: qatNodeSelector(reg) } : 'none'),
     };
   }
 
@@ -366,20 +358,10 @@ export class AcceleratedTlsGateway extends Construct {
   /** Validates the provider and Envoy options; returns the Envoy sizing with defaults applied. */
   private resolveEnvoy(provider: KeyProvider, envoy: EnvoyOptions): EnvoySizing {
     const image = envoy.image ?? Versions.ENVOY_CONTRIB_IMAGE;
-    if (provider.accelerated) {
-      const ms = provider.pollDelay!.toMilliseconds({ integral: false });
-      if (!(ms >= 1)) {
-        throw ruleError('ATLS-KEY001', this, 'provider.pollDelay', `${ms} ms is below the 1 ms minimum of the ${provider.kind} provider`);
-      }
-      if (!image.includes('contrib') && !envoy.allowNonContribImage) {
-        throw ruleError('ATLS-IMG001', this, 'envoy.image',
-          `'${image}' is not a contrib build: Envoy rejects the ${provider.kind} provider config even with fallback (set allowNonContribImage if it is one)`);
-      }
-    }
-    if (provider.kind === KeyProviderKind.QAT) {
-      const n = provider.resourcesPerReplica!;
-      if (!Number.isInteger(n) || n < 1) throw ruleError('ATLS-GW006', this, 'provider.resourcesPerReplica', `${n} is not a positive integer`);
-      checkResourceName(this, 'provider.resourceName', provider.resourceName!);
+    provider._behaviour.validate(this, 'provider');
+    if (provider.accelerated && !image.includes('contrib') && !envoy.allowNonContribImage) {
+      throw ruleError('ATLS-IMG001', this, 'envoy.image',
+        `'${image}' is not a contrib build: Envoy rejects the ${provider.kind} provider config even with fallback (set allowNonContribImage if it is one)`);
     }
     for (const [prop, v] of [['envoy.replicas', envoy.replicas], ['envoy.concurrency', envoy.concurrency]] as const) {
       if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw ruleError('ATLS-GW006', this, prop, `${v} is not a positive integer`);
@@ -389,12 +371,6 @@ export class AcceleratedTlsGateway extends Construct {
     const memory = mebibytes(this, 'ATLS-GW006', 'envoy.memory', envoy.memory ?? Size.mebibytes(4096));
     if (envoy.serviceType !== undefined && !Object.values(EnvoyServiceType).includes(envoy.serviceType)) {
       throw ruleError('ATLS-GW005', this, 'envoy.serviceType', `'${envoy.serviceType}' is not an EnvoyServiceType`);
-    }
-    if (provider.placement !== undefined && !Object.values(NodePlacement).includes(provider.placement)) {
-      throw ruleError('ATLS-GW005', this, 'provider.placement', `'${provider.placement}' is not a NodePlacement`);
-    }
-    if (provider.onQatNodes && provider.placement !== undefined) {
-      throw ruleError('ATLS-GW005', this, 'provider.onQatNodes', 'a baseline is placed like QAT or like CryptoMB, not both: drop placement');
     }
     // Envoy's default, all host cores, oversubscribes a CPU-limited pod: whole CPUs requested, at least 1.
     return { image, cpu, memory, concurrency: envoy.concurrency ?? Math.max(1, Math.floor(cpuCores(cpu))), replicas: envoy.replicas };
@@ -437,15 +413,18 @@ export class AcceleratedTlsGateway extends Construct {
 
   private envoyProxySpec(provider: KeyProvider, envoy: EnvoyOptions): any {
     const { image, cpu, memory, concurrency, replicas } = this.sizing;
-    const resources: Record<string, string> = { cpu: cpu.amount, memory };
-    if (provider.kind === KeyProviderKind.QAT) resources[provider.resourceName!] = String(provider.resourcesPerReplica);
+    const behaviour = provider._behaviour;
+    const resources: Record<string, string> = { cpu: cpu.amount, memory, ...behaviour.podResources() };
+    const strategy = behaviour.rolloutStrategy();
     const pod: any = { nodeSelector: { 'kubernetes.io/arch': 'amd64' } };
+    // Whether there is an affinity depends on the placement only; its labels on the whole app,
+    // so they are resolved at synth.
+    if (behaviour.affinity(AppRegistry.of(this)) !== undefined) {
+      pod.affinity = Lazy.any({ produce: () => behaviour.affinity(AppRegistry.of(this)) });
+    }
     // A software baseline where the QAT gateway's pods land (resolved at synth, like the plugin).
-    if (provider.onQatNodes) pod.nodeSelector = Lazy.any({ produce: () => ({ 'kubernetes.io/arch': 'amd64', ...this.qatNodeSelector() }) });
-    // CryptoMB, or a software baseline placed like one.
-    if (provider.placement !== undefined && provider.placement !== NodePlacement.ANY) {
-      // Resolved at synth: the labels depend on what else the app contains.
-      pod.affinity = Lazy.any({ produce: () => this.cryptoMbAffinity() });
+    if (behaviour.nodeSelector(AppRegistry.of(this)) !== undefined) {
+      pod.nodeSelector = Lazy.any({ produce: () => ({ 'kubernetes.io/arch': 'amd64', ...behaviour.nodeSelector(AppRegistry.of(this)) }) });
     }
     if (envoy.tolerations?.length) pod.tolerations = envoy.tolerations;
     if (envoy.imagePullSecrets?.length) pod.imagePullSecrets = envoy.imagePullSecrets.map((name) => ({ name }));
@@ -465,19 +444,15 @@ export class AcceleratedTlsGateway extends Construct {
     return {
       concurrency,
       ...(this.mergeGateways ? { mergeGateways: true } : {}),
-      // The QAT provider says whether it started only at info (a benchmark reads it).
-      ...(provider.kind === KeyProviderKind.QAT ? { logging: QAT_ENVOY_LOGGING } : {}),
+      // A provider that says whether it started only at a level Envoy Gateway hides (a benchmark reads it).
+      ...(behaviour.envoyLogging() ? { logging: behaviour.envoyLogging() } : {}),
       provider: {
         type: 'Kubernetes',
         kubernetes: {
           ...(ha ? { envoyPdb: { maxUnavailable: PdbMaxUnavailable.fromNumber(1) } } : {}),
           envoyDeployment: {
             ...(replicas !== undefined ? { replicas } : {}),
-            // A surge pod would need a free QAT VF; when all are taken the rollout would never
-            // finish. Replacing one pod at a time frees its VF first.
-            ...(provider.kind === KeyProviderKind.QAT
-              ? { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: MaxSurge.fromNumber(0), maxUnavailable: MaxUnavailable.fromNumber(1) } } }
-              : {}),
+            ...(strategy ? { strategy } : {}),
             container: {
               image,
               resources: {
@@ -495,22 +470,6 @@ export class AcceleratedTlsGateway extends Construct {
         },
       },
     };
-  }
-
-  /** Where QAT VFs are advertised: the app's QAT device plugin's nodes, else Intel's readiness label. */
-  private qatNodeSelector(): { [key: string]: string } {
-    return AppRegistry.of(this).qatNodeSelector ?? { [QatDevicePlugin.READY_LABEL]: 'true', 'kubernetes.io/arch': 'amd64' };
-  }
-
-  private cryptoMbAffinity(): any {
-    const reg = AppRegistry.of(this);
-    const expressions = reg.cryptoMbLabel
-      ? [{ key: reg.cryptoMbLabel, operator: 'In', values: ['true'] }]
-      : SEED_CRYPTOMB_LABELS.map((key) => ({ key, operator: 'Exists' }));
-    if (this.provider.placement === NodePlacement.PREFERRED) {
-      return { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: expressions } }] } };
-    }
-    return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expressions }] } } };
   }
 
   private route(l: ResolvedListener): ApiObject {
@@ -562,27 +521,7 @@ export class AcceleratedTlsGateway extends Construct {
       const key = `${l.secretNamespace}/${c.secretName}`;
       if (done.has(key)) continue;
       done.add(key);
-      if (c._source === CertificateSource.PEM) {
-        new k8s.KubeSecret(this, `Secret-${c.secretName}`, {
-          metadata: { name: c.secretName, namespace: l.secretNamespace },
-          type: 'kubernetes.io/tls',
-          data: {
-            'tls.crt': Buffer.from(c._options.certificatePem).toString('base64'),
-            'tls.key': Buffer.from(c._options.privateKeyPem).toString('base64'),
-          },
-        });
-      } else if (c._source === CertificateSource.CERT_MANAGER) {
-        const o = c._options;
-        new Certificate(this, `Certificate-${c.secretName}`, {
-          metadata: { name: c.secretName, namespace: l.secretNamespace },
-          spec: {
-            secretName: c.secretName,
-            dnsNames: o.dnsNames,
-            issuerRef: { name: o.issuerName, kind: o.issuerKind ?? 'Issuer', group: 'cert-manager.io' },
-            privateKey: { algorithm: o.algorithm, ...(o.size !== undefined ? { size: o.size } : {}), rotationPolicy: 'Always' as any },
-          },
-        });
-      }
+      c._source.addObjects(this, c.secretName, l.secretNamespace);
     }
   }
 
@@ -604,16 +543,7 @@ export class AcceleratedTlsGateway extends Construct {
             operation: {
               op: EnvoyPatchPolicySpecJsonPatchesOperationOp.ADD,
               path: '/tls_certificate/private_key_provider',
-              value: {
-                provider_name: provider.kind,
-                typed_config: {
-                  '@type': PROVIDER_TYPES[provider.kind],
-                  // Placeholder, overwritten by the copy below: the policy carries no key material.
-                  'private_key': { inline_string: 'placeholder' },
-                  'poll_delay': protoDuration(provider.pollDelay!),
-                },
-                fallback: provider.fallback,
-              },
+              value: provider._behaviour.patchValue(),
             },
           },
           {
@@ -634,35 +564,14 @@ export class AcceleratedTlsGateway extends Construct {
     const errors: (string | undefined)[] = [];
     const reg = AppRegistry.of(this);
     const provider = this.provider;
-    if (provider.placement === NodePlacement.REQUIRED
-      && reg.nfdMode === NfdMode.NONE && !reg.cryptoMbLabel) {
-      errors.push(ruleViolation('ATLS-AFF001', this, 'provider.placement',
-        'REQUIRED placement needs node labels: add CryptoMbAffinity (or NodeFeatureDiscovery.useExisting) to the app, or use NodePlacement.PREFERRED/ANY'));
-    }
-    if (provider.kind === KeyProviderKind.QAT && reg.qatResources && !reg.qatResources.includes(provider.resourceName!)) {
-      errors.push(ruleViolation('ATLS-QAT001', this, 'provider.resourceName',
-        `the app's QAT device plugin advertises ${reg.qatResources.join(', ')}, not ${provider.resourceName}`));
-    }
+    for (const f of provider._behaviour.appFindings(reg)) errors.push(ruleViolation(f.ruleId, this, `provider.${f.prop}`, f.detail));
     for (const l of this.listeners) {
-      if (l.certificate._pem) errors.push(...this.checkPem(l));
+      for (const f of l.certificate._source.findings()) errors.push(ruleViolation(f.ruleId, this, `${l.prop}.certificate`, f.detail));
       if (provider.accelerated) errors.push(this.checkFit(l));
     }
     errors.push(...this.duplicateSecrets());
     errors.push(...this.checkSharedClass());
     return errors.filter((e): e is string => e !== undefined);
-  }
-
-  private checkPem(l: ResolvedListener): (string | undefined)[] {
-    const { cert, key } = l.certificate._pem!;
-    const out: (string | undefined)[] = [];
-    if (!cert.checkPrivateKey(key)) {
-      out.push(ruleViolation('ATLS-CERT001', this, `${l.prop}.certificate`, 'the private key does not match the certificate'));
-    }
-    const now = Date.now();
-    if (Date.parse(cert.validTo) < now || Date.parse(cert.validFrom) > now) {
-      out.push(ruleViolation('ATLS-CERT002', this, `${l.prop}.certificate`, `the certificate is valid from ${cert.validFrom} to ${cert.validTo}, not now`));
-    }
-    return out;
   }
 
   private checkFit(l: ResolvedListener): string | undefined {
@@ -674,17 +583,8 @@ export class AcceleratedTlsGateway extends Construct {
         `declare it (TlsCertificate.fromSecretName(name, { keyAlgorithm })) so its fit with the ${this.provider.kind} provider is checked`);
       return undefined;
     }
-    if (this.provider.kind === KeyProviderKind.QAT && alg.type !== KeyType.RSA) {
-      return ruleViolation('ATLS-KEY002', this, prop, `QAT accelerates RSA keys only; ${alg.describe()} would silently fall back to software`);
-    }
-    if (this.provider.kind === KeyProviderKind.CRYPTOMB) {
-      const rsaOk = alg.type === KeyType.RSA && CRYPTOMB_RSA_BITS.includes(alg.bits!) && alg.publicExponent === 65537;
-      const ecOk = alg.type === KeyType.ECDSA && alg.curve === 'P-256';
-      if (!rsaOk && !ecOk) {
-        return ruleViolation('ATLS-KEY003', this, prop, `CryptoMB accepts RSA 1024/2048/3072/4096 (e=65537) and ECDSA P-256, not ${alg.describe()}`);
-      }
-    }
-    return undefined;
+    const misfit = this.provider._behaviour.keyFit(alg);
+    return misfit && ruleViolation(misfit.ruleId, this, prop, misfit.detail);
   }
 
   /** The same Secret behind two listeners of this gateway, or of two gateways merged into one class. */

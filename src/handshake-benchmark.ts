@@ -4,8 +4,6 @@ import { Construct } from 'constructs';
 import { AcceleratedTlsGateway } from './accelerated-tls-gateway';
 import { AppRegistry } from './app-registry';
 import { HANDSHAKE_BENCHMARK_ASSET, readAsset } from './assets';
-import { _benchmarkEvidence } from './benchmark-evidence';
-import { KeyProviderKind } from './key-provider';
 import { checkHostname, checkLabel, cpuCores, mebibytes } from './names';
 import { PSA_ENFORCE } from './pod-security';
 import { ruleError, ruleViolation } from './rules';
@@ -194,7 +192,8 @@ export class HandshakeBenchmark extends Construct {
           port: t.port,
           envoyNamespace: gw.envoyNamespace,
           podLabels: t.podLabels,
-          evidence: _benchmarkEvidence(gw.provider.kind) ?? null,
+          // What the script reads from Envoy (stats or logs) to tell whether the provider did the work.
+          evidence: gw.provider._behaviour.benchmarkEvidence ?? null,
           baseline: null as string | null,
         };
       }),
@@ -316,7 +315,7 @@ export class HandshakeBenchmark extends Construct {
     const grant = (ns: string, resource: string) => out.set(ns, (out.get(ns) ?? new Set()).add(resource));
     for (const t of this.targets) {
       grant(t.envoyNamespace, 'pods');
-      const evidence = _benchmarkEvidence(t.provider.kind);
+      const evidence = t.provider._behaviour.benchmarkEvidence;
       if (evidence && 'container' in evidence) grant(t.envoyNamespace, 'pods/log');
     }
     if (clientPods > 1) {
@@ -342,10 +341,10 @@ export class HandshakeBenchmark extends Construct {
 
   /** The baseline of each accelerated target: the first software target of the same shape. */
   private baselines(): Map<AcceleratedTlsGateway, AcceleratedTlsGateway | undefined> {
-    const software = this.targets.filter((t) => t.provider.kind === KeyProviderKind.SOFTWARE);
+    const software = this.targets.filter((t) => !t.provider.accelerated);
     const out = new Map<AcceleratedTlsGateway, AcceleratedTlsGateway | undefined>();
     for (const t of this.targets) {
-      if (t.provider.kind === KeyProviderKind.SOFTWARE) continue;
+      if (!t.provider.accelerated) continue;
       const shape = JSON.stringify(t._envoyShape());
       out.set(t, software.find((s) => JSON.stringify(s._envoyShape()) === shape));
     }
@@ -365,7 +364,7 @@ export class HandshakeBenchmark extends Construct {
 
   private checkFairness(): string[] {
     const errors: (string | undefined)[] = [];
-    const software = this.targets.filter((t) => t.provider.kind === KeyProviderKind.SOFTWARE);
+    const software = this.targets.filter((t) => !t.provider.accelerated);
     for (const [gw, baseline] of this.baselines()) {
       if (baseline) continue;
       const prop = `targets[${this.targets.indexOf(gw)}]`;
@@ -380,8 +379,8 @@ export class HandshakeBenchmark extends Construct {
         const other = s._envoyShape();
         return { s, props: Object.keys(shape).filter((k) => JSON.stringify(shape[k]) !== JSON.stringify(other[k])) };
       }).sort((a, b) => a.props.length - b.props.length)[0];
-      const placement = gw.provider.kind === KeyProviderKind.QAT ? 'onQatNodes: true' : 'placement';
-      const hint = diffs.props.includes('provider.placement') ? ` (place the baseline with KeyProvider.software({ ${placement} }))` : '';
+      const option = gw.provider._behaviour.baselineOption;
+      const hint = option && diffs.props.includes('provider.placement') ? ` (place the baseline with KeyProvider.software({ ${option} }))` : '';
       errors.push(ruleViolation('ATLS-BENCH001', this, prop,
         `${gw.node.path} (${gw.provider.kind}) has no software baseline of the same shape: closest is ${diffs.s.node.path}, ` +
         `which differs in ${diffs.props.join(', ')}${hint}`));

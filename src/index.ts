@@ -1,6 +1,7 @@
 export * from './versions';
 export * from './rules';
 export * from './key-provider';
+export * from './key-algorithm';
 export * from './tls-certificate';
 export * from './envoy-gateway-config';
 export * from './envoy-patch-policy-guard';

@@ -1,82 +1,12 @@
 import { Duration } from 'cdk8s';
+import {
+  CryptoMbProvider, CryptoMbProviderOptions, KeyProviderKind, NodePlacement, ProviderBehaviour, QatProvider, QatProviderOptions,
+  SoftwareProvider, SoftwareProviderOptions,
+} from './key-providers';
 
-/** Where CryptoMB gateways may be scheduled. */
-export enum NodePlacement {
-  /** Only on nodes labelled CryptoMB-capable (requiredDuringScheduling). */
-  REQUIRED = 'REQUIRED',
-  /** Prefer labelled nodes (weighted preferredDuringScheduling), run anywhere otherwise. */
-  PREFERRED = 'PREFERRED',
-  /** No affinity: relies on `fallback` on nodes without AVX-512 multi-buffer support. */
-  ANY = 'ANY',
-}
-
-/** Options shared by the hardware key providers. */
-export interface KeyProviderOptions {
-  /**
-   * How long a queue of private-key operations may wait before it is processed.
-   * Lower favours latency, higher throughput. Must be at least 1 ms.
-   * @default Duration.millis(1)
-   */
-  readonly pollDelay?: Duration;
-  /**
-   * Fall back to software (BoringSSL) when the provider is unavailable on a node,
-   * so a node that loses its accelerator keeps serving.
-   * @default true
-   */
-  readonly fallback?: boolean;
-}
-
-/** Options of `KeyProvider.qat()`. */
-export interface QatProviderOptions extends KeyProviderOptions {
-  /**
-   * Extended resource the Envoy pods request (advertised by the QAT device plugin
-   * for the `sym;asym` services).
-   * @default 'qat.intel.com/cy'
-   */
-  readonly resourceName?: string;
-  /**
-   * QAT resources requested per Envoy replica (requests = limits).
-   * @default 1
-   */
-  readonly resourcesPerReplica?: number;
-}
-
-/** Options of `KeyProvider.cryptoMb()`. */
-export interface CryptoMbProviderOptions extends KeyProviderOptions {
-  /**
-   * Node affinity of the Envoy pods to CryptoMB-capable nodes.
-   * @default NodePlacement.REQUIRED
-   */
-  readonly placement?: NodePlacement;
-}
-
-/** Options of `KeyProvider.software()`. */
-export interface SoftwareProviderOptions {
-  /**
-   * Place the Envoy pods like a CryptoMB gateway with this placement, so a benchmark baseline
-   * runs on the same node type as the CryptoMB gateway it is compared with.
-   * @default NodePlacement.ANY (no affinity)
-   */
-  readonly placement?: NodePlacement;
-  /**
-   * Place the Envoy pods on QAT-ready nodes, where a QAT gateway's pods land (they request a QAT
-   * VF, which only the nodes the app's QAT device plugin runs on advertise), so a benchmark
-   * baseline runs on the same node type as the QAT gateway it is compared with. The node
-   * selector is the plugin's (by default `QatDevicePlugin.READY_LABEL: 'true'`).
-   * @default false
-   */
-  readonly onQatNodes?: boolean;
-}
-
-/** The kind of private key provider. */
-export enum KeyProviderKind {
-  /** Intel QuickAssist (contrib `qat` provider). */
-  QAT = 'qat',
-  /** AVX-512 multi-buffer crypto (contrib `cryptomb` provider). */
-  CRYPTOMB = 'cryptomb',
-  /** No provider: BoringSSL in software. */
-  SOFTWARE = 'software',
-}
+export {
+  CryptoMbProviderOptions, KeyProviderKind, KeyProviderOptions, NodePlacement, QatProviderOptions, SoftwareProviderOptions,
+} from './key-providers/options';
 
 /**
  * Which Envoy private key provider handles a gateway's handshake key operations.
@@ -84,22 +14,17 @@ export enum KeyProviderKind {
 export class KeyProvider {
   /** Intel QAT hardware (RSA keys only), through Envoy's contrib `qat` provider. */
   public static qat(options: QatProviderOptions = {}): KeyProvider {
-    return new KeyProvider(KeyProviderKind.QAT, options.pollDelay, options.fallback,
-      options.resourceName ?? 'qat.intel.com/cy', options.resourcesPerReplica ?? 1, undefined);
+    return new KeyProvider(new QatProvider(options));
   }
 
   /** AVX-512 multi-buffer crypto (RSA and ECDSA P-256), through Envoy's contrib `cryptomb` provider. */
   public static cryptoMb(options: CryptoMbProviderOptions = {}): KeyProvider {
-    return new KeyProvider(KeyProviderKind.CRYPTOMB, options.pollDelay, options.fallback,
-      undefined, undefined, options.placement ?? NodePlacement.REQUIRED);
+    return new KeyProvider(new CryptoMbProvider(options));
   }
 
   /** No provider: the software baseline (same gateway, no patch policy). */
   public static software(options: SoftwareProviderOptions = {}): KeyProvider {
-    const provider = new KeyProvider(KeyProviderKind.SOFTWARE, undefined, undefined, undefined, undefined,
-      options.placement !== undefined && options.placement !== NodePlacement.ANY ? options.placement : undefined);
-    (provider as { onQatNodes: boolean }).onQatNodes = options.onQatNodes ?? false;
-    return provider;
+    return new KeyProvider(new SoftwareProvider(options));
   }
 
   /** The provider kind. */
@@ -114,21 +39,25 @@ export class KeyProvider {
   public readonly resourcesPerReplica?: number;
   /** CryptoMB (and a software baseline placed like one): node placement. */
   public readonly placement?: NodePlacement;
-  /** Software only: placed on QAT-ready nodes, like a QAT gateway. */
-  public readonly onQatNodes: boolean = false;
+  /** Whether the Envoy pods run on QAT nodes: QAT's always, a software baseline's when asked. */
+  public readonly onQatNodes: boolean;
 
-  private constructor(kind: KeyProviderKind, pollDelay: Duration | undefined, fallback: boolean | undefined,
-    resourceName: string | undefined, resourcesPerReplica: number | undefined, placement: NodePlacement | undefined) {
-    this.kind = kind;
-    this.pollDelay = kind === KeyProviderKind.SOFTWARE ? undefined : pollDelay ?? Duration.millis(1);
-    this.fallback = fallback ?? true;
-    this.resourceName = resourceName;
-    this.resourcesPerReplica = resourcesPerReplica;
-    this.placement = placement;
+  /** @internal What the provider adds to a gateway, and what it checks. */
+  public readonly _behaviour: ProviderBehaviour;
+
+  private constructor(behaviour: ProviderBehaviour) {
+    this._behaviour = behaviour;
+    this.kind = behaviour.kind;
+    this.pollDelay = behaviour.pollDelay;
+    this.fallback = behaviour.fallback;
+    this.resourceName = behaviour.resourceName;
+    this.resourcesPerReplica = behaviour.resourcesPerReplica;
+    this.placement = behaviour.placement;
+    this.onQatNodes = behaviour.onQatNodes;
   }
 
   /** Whether this is a hardware provider (needs a patch policy and a contrib image). */
   public get accelerated(): boolean {
-    return this.kind !== KeyProviderKind.SOFTWARE;
+    return this._behaviour.configType !== undefined;
   }
 }

@@ -1,12 +1,9 @@
 // CEL of the EnvoyPatchPolicyGuard. Plain CEL (standard macros and functions only), so it
 // compiles on every Kubernetes the library supports; test/cel evaluates it with cel-go.
 
-const SECRET = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret';
-const QAT = 'type.googleapis.com/envoy.extensions.private_key_providers.qat.v3alpha.QatPrivateKeyMethodConfig';
-const CRYPTOMB = 'type.googleapis.com/envoy.extensions.private_key_providers.cryptomb.v3alpha.CryptoMbPrivateKeyMethodConfig';
+import { PROVIDER_CONFIG_TYPES } from './key-providers';
 
-/** @internal the provider configs' `@type` by provider name: what the gateway emits and the guard admits. */
-export const PROVIDER_TYPES: Record<string, string> = { qat: QAT, cryptomb: CRYPTOMB };
+const SECRET = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret';
 const PROVIDER_PATH = '/tls_certificate/private_key_provider';
 const KEY_PATH = '/tls_certificate/private_key';
 const COPY_TARGET = '/tls_certificate/private_key_provider/typed_config/private_key';
@@ -41,9 +38,8 @@ const PATCH_CONDITIONS: Array<[string, string]> = [
     `an add must have path ${PROVIDER_PATH} (and no from)`],
   [`${o}.op != 'add' || (${configIsMap} && ${v}.all(k, k in ['provider_name', 'typed_config', 'fallback'])`
     + ` && has(${v}.provider_name) && '@type' in ${tc}`
-    + ` && ((${v}.provider_name == 'qat' && ${tc}['@type'] == '${QAT}')`
-    + ` || (${v}.provider_name == 'cryptomb' && ${tc}['@type'] == '${CRYPTOMB}')))`,
-  'an add value must be a private key provider: provider_name qat or cryptomb, typed_config with the matching @type, optional fallback, nothing else'],
+    + ` && (${PROVIDER_CONFIG_TYPES.map((t) => `(${v}.provider_name == '${t.providerName}' && ${tc}['@type'] == '${t.typeUrl}')`).join(' || ')}))`,
+  `an add value must be a private key provider: provider_name ${PROVIDER_CONFIG_TYPES.map((t) => t.providerName).join(' or ')}, typed_config with the matching @type, optional fallback, nothing else`],
   [`${o}.op != 'add' || !(${configIsMap}) || (${tc}.all(k, k in ['@type', 'private_key', 'poll_delay'])`
     + ` && (!has(${pk}) || (type(${pk}) == map && ${pk}.all(k, k == 'inline_string') && (!has(${pk}.inline_string) || type(${pk}.inline_string) == string)))`
     + ` && (!has(${tc}.poll_delay) || (type(${tc}.poll_delay) == string && ${tc}.poll_delay.matches('^[0-9]{1,9}([.][0-9]{1,9})?s$')`

@@ -1,73 +1,8 @@
 import * as crypto from 'node:crypto';
+import { CertificateSource, CertManagerSecret, ExistingSecret, PemSecret } from './certificate-sources';
+import { CertificateSpecPrivateKeyAlgorithm } from './imports/cert-manager.io';
+import { KeyAlgorithm } from './key-algorithm';
 import { isHostname, isSubdomain } from './names';
-
-/** Key type of a declared key algorithm. */
-export enum KeyType {
-  /** RSA. */
-  RSA = 'RSA',
-  /** ECDSA. */
-  ECDSA = 'ECDSA',
-  /** Ed25519. */
-  ED25519 = 'Ed25519',
-}
-
-/**
- * A private key algorithm, used to check that a certificate's key fits its key provider.
- */
-export class KeyAlgorithm {
-  /** RSA 2048, e=65537. */
-  public static readonly RSA_2048 = KeyAlgorithm.rsa(2048);
-  /** RSA 3072, e=65537. */
-  public static readonly RSA_3072 = KeyAlgorithm.rsa(3072);
-  /** RSA 4096, e=65537. */
-  public static readonly RSA_4096 = KeyAlgorithm.rsa(4096);
-  /** ECDSA on P-256. */
-  public static readonly ECDSA_P256 = KeyAlgorithm.ecdsa('P-256');
-  /** ECDSA on P-384. */
-  public static readonly ECDSA_P384 = KeyAlgorithm.ecdsa('P-384');
-  /** Ed25519. */
-  public static readonly ED25519 = new KeyAlgorithm(KeyType.ED25519, undefined, undefined, undefined);
-
-  /**
-   * RSA with a modulus size and public exponent.
-   * @param bits modulus size
-   * @param publicExponent @default 65537
-   */
-  public static rsa(bits: number, publicExponent: number = 65537): KeyAlgorithm {
-    return new KeyAlgorithm(KeyType.RSA, bits, publicExponent, undefined);
-  }
-
-  /**
-   * ECDSA on a named curve.
-   * @param curve NIST name: `P-256`, `P-384` or `P-521`
-   */
-  public static ecdsa(curve: string): KeyAlgorithm {
-    return new KeyAlgorithm(KeyType.ECDSA, undefined, undefined, curve);
-  }
-
-  /** The key type. */
-  public readonly type: KeyType;
-  /** RSA modulus size in bits. */
-  public readonly bits?: number;
-  /** RSA public exponent. */
-  public readonly publicExponent?: number;
-  /** ECDSA curve (NIST name). */
-  public readonly curve?: string;
-
-  private constructor(type: KeyType, bits: number | undefined, publicExponent: number | undefined, curve: string | undefined) {
-    this.type = type;
-    this.bits = bits;
-    this.publicExponent = publicExponent;
-    this.curve = curve;
-  }
-
-  /** Human-readable description, e.g. `RSA 2048` or `ECDSA P-256`. */
-  public describe(): string {
-    if (this.type === KeyType.RSA) return `RSA ${this.bits}${this.publicExponent !== 65537 ? ` (e=${this.publicExponent})` : ''}`;
-    if (this.type === KeyType.ECDSA) return `ECDSA ${this.curve}`;
-    return this.type;
-  }
-}
 
 /** Options of `TlsCertificate.fromSecretName()`. */
 export interface SecretNameOptions {
@@ -131,26 +66,13 @@ export interface CertManagerCertificateOptions {
   readonly size?: number;
 }
 
-/** @internal how a certificate reaches the gateway. */
-export enum CertificateSource {
-  SECRET = 'secret',
-  PEM = 'pem',
-  CERT_MANAGER = 'cert-manager',
-}
-
-/** @internal the parsed PEM input. */
-export interface ParsedPem {
-  readonly cert: crypto.X509Certificate;
-  readonly key: crypto.KeyObject;
-}
-
 /**
  * The certificate and key a TLS listener serves.
  */
 export class TlsCertificate {
   /** An existing `kubernetes.io/tls` Secret. */
   public static fromSecretName(secretName: string, options: SecretNameOptions = {}): TlsCertificate {
-    return new TlsCertificate(CertificateSource.SECRET, secretName, options.namespace, options.keyAlgorithm, undefined, undefined);
+    return new TlsCertificate(new ExistingSecret(), secretName, options.namespace, options.keyAlgorithm);
   }
 
   /**
@@ -163,9 +85,9 @@ export class TlsCertificate {
     if (!options || typeof options.certificatePem !== 'string' || typeof options.privateKeyPem !== 'string') {
       throw new Error('[ATLS-CERT003] TlsCertificate.fromPem: options: certificatePem and privateKeyPem (PEM strings) are required');
     }
-    const parsed = parsePem(options.certificatePem, options.privateKeyPem);
+    const pem = PemSecret.parse(options.certificatePem, options.privateKeyPem);
     const name = options.secretName ?? `tls-${crypto.createHash('sha256').update(options.certificatePem).digest('hex').slice(0, 10)}`;
-    return new TlsCertificate(CertificateSource.PEM, name, undefined, algorithmOf(parsed.key), parsed, options);
+    return new TlsCertificate(pem, name, undefined, pem.keyAlgorithm);
   }
 
   /** A cert-manager `Certificate` (created in the gateway's namespace) issuing an accelerable key. */
@@ -189,8 +111,10 @@ export class TlsCertificate {
     if (options.issuerKind !== undefined && !['Issuer', 'ClusterIssuer'].includes(options.issuerKind)) throw fail('issuerKind', `'${options.issuerKind}' is neither Issuer nor ClusterIssuer`);
     const declared = algorithm === CertManagerKeyAlgorithm.RSA ? KeyAlgorithm.rsa(size!)
       : algorithm === CertManagerKeyAlgorithm.ECDSA ? KeyAlgorithm.ecdsa(`P-${size}`) : KeyAlgorithm.ED25519;
-    return new TlsCertificate(CertificateSource.CERT_MANAGER, options.secretName, undefined, declared, undefined,
-      { ...options, algorithm, size });
+    const source = new CertManagerSecret({
+      dnsNames: options.dnsNames, issuerName: options.issuerName, issuerKind: options.issuerKind, algorithm: CERT_MANAGER_ALGORITHMS[algorithm], size,
+    });
+    return new TlsCertificate(source, options.secretName, undefined, declared);
   }
 
   /** Name of the Secret the listener references. */
@@ -200,54 +124,19 @@ export class TlsCertificate {
   /** The key algorithm, when declared or known from the PEM. */
   public readonly keyAlgorithm?: KeyAlgorithm;
 
-  /** @internal */
+  /** @internal Where the Secret comes from: the objects it needs, the checks it gets. */
   public readonly _source: CertificateSource;
-  /** @internal */
-  public readonly _pem?: ParsedPem;
-  /** @internal */
-  public readonly _options?: any;
 
-  private constructor(source: CertificateSource, secretName: string, secretNamespace: string | undefined,
-    keyAlgorithm: KeyAlgorithm | undefined, pem: ParsedPem | undefined, options: any) {
+  private constructor(source: CertificateSource, secretName: string, secretNamespace: string | undefined, keyAlgorithm: KeyAlgorithm | undefined) {
     this._source = source;
     this.secretName = secretName;
     this.secretNamespace = secretNamespace;
     this.keyAlgorithm = keyAlgorithm;
-    this._pem = pem;
-    this._options = options;
   }
 }
 
-function parsePem(certificatePem: string, privateKeyPem: string): ParsedPem {
-  let cert: crypto.X509Certificate;
-  let key: crypto.KeyObject;
-  try {
-    cert = new crypto.X509Certificate(certificatePem);
-  } catch (e) {
-    // The parser's message never contains key material; ours never echoes the input.
-    throw new Error(`[ATLS-CERT003] TlsCertificate.fromPem: certificatePem: not a PEM certificate (${(e as Error).message})`);
-  }
-  try {
-    key = crypto.createPrivateKey({ key: privateKeyPem, format: 'pem' });
-  } catch (e) {
-    throw new Error('[ATLS-CERT003] TlsCertificate.fromPem: privateKeyPem: not a PEM private key (PKCS#1, PKCS#8 or SEC1 expected)');
-  }
-  return { cert, key };
-}
-
-const CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-
-function algorithmOf(key: crypto.KeyObject): KeyAlgorithm | undefined {
-  const d = key.asymmetricKeyDetails ?? {};
-  switch (key.asymmetricKeyType) {
-    case 'rsa':
-    case 'rsa-pss':
-      return KeyAlgorithm.rsa(d.modulusLength ?? 0, Number(d.publicExponent ?? 0));
-    case 'ec':
-      return KeyAlgorithm.ecdsa(CURVES[d.namedCurve ?? ''] ?? d.namedCurve ?? 'unknown');
-    case 'ed25519':
-      return KeyAlgorithm.ED25519;
-    default:
-      return undefined;
-  }
-}
+const CERT_MANAGER_ALGORITHMS: Record<CertManagerKeyAlgorithm, CertificateSpecPrivateKeyAlgorithm> = {
+  [CertManagerKeyAlgorithm.RSA]: CertificateSpecPrivateKeyAlgorithm.RSA,
+  [CertManagerKeyAlgorithm.ECDSA]: CertificateSpecPrivateKeyAlgorithm.ECDSA,
+  [CertManagerKeyAlgorithm.ED25519]: CertificateSpecPrivateKeyAlgorithm.ED25519,
+};

@@ -69,6 +69,19 @@ describe('the synthesized benchmark', () => {
     expect(config.targets[3].keyType).toBe('RSA');
   });
 
+  test('each target carries its provider\'s evidence: CryptoMB its batch stats, QAT its log lines, a baseline nothing', () => {
+    expect(config.targets.map((t: any) => [t.name, t.evidence && Object.keys(t.evidence)])).toEqual([
+      ['eg-software', null],
+      ['eg-qat', ['container', 'started', 'fallbacks', 'silent']],
+      ['eg-software-cryptomb', null],
+      ['eg-cryptomb', ['statSuffixes', 'queuedKeyTypes']],
+    ]);
+    expect(config.targets[1].evidence.started).toBe('initialized QAT private key provider');
+    expect(config.targets[1].evidence.fallbacks.map((f: string[]) => f[0]))
+      .toEqual(['Failed to start QAT device.', 'Only RSA keys are supported.', 'Failed to start QAT.']);
+    expect(config.targets[3].evidence.statSuffixes).toEqual(['_cryptomb_rsa_queue_sizes_count', '_cryptomb_ecdsa_queue_sizes_count']);
+  });
+
   test('a software baseline placed like CryptoMB gets the CryptoMB affinity', () => {
     const proxies = synthApp(app).filter((o) => o.kind === 'EnvoyProxy');
     const affinity = (name: string) => proxies.find((p) => p.metadata.name === name).spec.provider.kubernetes.envoyDeployment.pod.affinity;

@@ -1,0 +1,50 @@
+import { IConstruct } from 'constructs';
+import { AppRegistry, NfdMode } from '../app-registry';
+import { EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity as PodAffinity } from '../imports/gateway.envoyproxy.io';
+import { QatDevicePlugin } from '../qat-device-plugin';
+import { ruleError } from '../rules';
+import { ProviderFinding } from './behaviour';
+import { NodePlacement } from './options';
+
+/** The five NFD cpuid labels of the AVX-512 multi-buffer instructions CryptoMB needs. */
+const CPUID_LABELS = ['AVX512F', 'AVX512DQ', 'AVX512BW', 'AVX512IFMA', 'AVX512VBMI2'].map((f) => `feature.node.kubernetes.io/cpu-cpuid.${f}`);
+
+/**
+ * @internal The node affinity to CryptoMB-capable nodes: our NodeFeatureRule's label when the
+ * app has CryptoMbAffinity, else the raw cpuid labels. Undefined for no placement or ANY.
+ */
+export function cryptoMbAffinity(placement: NodePlacement | undefined, reg: AppRegistry): PodAffinity | undefined {
+  if (placement === undefined || placement === NodePlacement.ANY) return undefined;
+  const matchExpressions = reg.cryptoMbLabel
+    ? [{ key: reg.cryptoMbLabel, operator: 'In', values: ['true'] }]
+    : CPUID_LABELS.map((key) => ({ key, operator: 'Exists' }));
+  if (placement === NodePlacement.PREFERRED) {
+    return { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions } }] } };
+  }
+  return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] } } };
+}
+
+/**
+ * @internal Where QAT VFs are advertised, so where a QAT gateway's pods land: the nodes of the
+ * app's QAT device plugin, else those with Intel's QAT readiness label.
+ */
+export function qatNodeSelector(reg: AppRegistry): Record<string, string> {
+  return reg.qatNodeSelector ?? { [QatDevicePlugin.READY_LABEL]: 'true', 'kubernetes.io/arch': 'amd64' };
+}
+
+/** @internal A placement prop must be a NodePlacement (jsii callers can pass any string). */
+export function checkPlacement(scope: IConstruct, prop: string, placement: NodePlacement | undefined): void {
+  if (placement !== undefined && !Object.values(NodePlacement).includes(placement)) {
+    throw ruleError('ATLS-GW005', scope, `${prop}.placement`, `'${placement}' is not a NodePlacement`);
+  }
+}
+
+/** @internal REQUIRED placement needs node labels somewhere in the app. */
+export function placementFindings(placement: NodePlacement | undefined, reg: AppRegistry): ProviderFinding[] {
+  if (placement !== NodePlacement.REQUIRED || reg.nfdMode !== NfdMode.NONE || reg.cryptoMbLabel) return [];
+  return [{
+    ruleId: 'ATLS-AFF001',
+    prop: 'placement',
+    detail: 'REQUIRED placement needs node labels: add CryptoMbAffinity (or NodeFeatureDiscovery.useExisting) to the app, or use NodePlacement.PREFERRED/ANY',
+  }];
+}
