@@ -372,7 +372,7 @@ def report(cfg, rows):
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
     if any(r["clientBound"] for r in rows):
         print("client-bound: a client used more than %d%% of its CPU limit, so that run measured the client; "
-              "ratios marked untrustworthy involve one. Raise clientCpu or clientPods." % round(CLIENT_BOUND * 100))
+              "ratios marked untrustworthy involve one. Give the clients more cpu, or more clientPods." % round(CLIENT_BOUND * 100))
 
 
 def main():

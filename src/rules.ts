@@ -46,7 +46,7 @@ const RULES: RuleInfo[] = [
   { id: 'ATLS-AFF001', acknowledgeable: false, description: 'CryptoMB with REQUIRED placement needs Node Feature Discovery labels (CryptoMbAffinity or NodeFeatureDiscovery.useExisting).' },
   { id: 'ATLS-QAT001', acknowledgeable: false, description: 'A QAT gateway must request a resource the app\'s QAT device plugin advertises for its configured services.' },
   { id: 'ATLS-QAT002', acknowledgeable: false, description: 'QAT device plugin and host preparation settings must be valid (flags, PCI ids, uid, memlock, node selector).' },
-  { id: 'ATLS-BENCH001', acknowledgeable: true, description: 'A benchmarked accelerated gateway needs a KeyProvider.software() baseline of the same shape and placement among the targets.' },
+  { id: 'ATLS-BENCH001', acknowledgeable: true, description: 'A benchmarked accelerated gateway needs a KeyProvider.software() baseline of the same shape and placement (QAT: onQatNodes) among the targets.' },
   { id: 'ATLS-BENCH002', acknowledgeable: false, description: 'HandshakeBenchmark props must be valid: targets, hostname, concurrency, duration, qps, client resources, images.' },
   { id: 'ATLS-GRD001', acknowledgeable: false, description: 'EnvoyPatchPolicyGuard props must be valid: exempt namespaces are distinct DNS-1123 labels, allowed patches non-empty CEL conditions with balanced brackets and quotes.' },
 ];

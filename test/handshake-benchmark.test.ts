@@ -193,12 +193,12 @@ describe('fairness (ATLS-BENCH001)', () => {
 
   test('the QAT baseline is placed where the QAT gateway lands: the app\'s QAT device plugin nodes', () => {
     const { app, chart } = newChart();
-    new QatNodePrep(chart, 'qat-prep', { nodeSelector: { pool: 'qat', 'kubernetes.io/arch': 'amd64' } });
+    new QatNodePrep(chart, 'qat-prep', { nodeSelector: { 'pool': 'qat', 'kubernetes.io/arch': 'amd64' } });
     const targets = [gw(chart, 'sw', KeyProvider.software({ onQatNodes: true })), gw(chart, 'qat', KeyProvider.qat())];
     new HandshakeBenchmark(chart, 'bench', { targets });
     const objects = synthApp(app);
     const pod = (name: string) => find(objects, 'EnvoyProxy', `default-${name}`).spec.provider.kubernetes.envoyDeployment.pod;
-    expect(pod('sw').nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64', pool: 'qat' });
+    expect(pod('sw').nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64', 'pool': 'qat' });
     expect(find(objects, 'DaemonSet', 'intel-qat-plugin').spec.template.spec.nodeSelector).toEqual(pod('sw').nodeSelector);
     // The QAT gateway lands there through its VF request, which only those nodes advertise.
     expect(pod('qat').nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
