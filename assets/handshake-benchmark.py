@@ -1,248 +1,34 @@
 #!/usr/bin/env python3
 """Handshake benchmark: fortio against each target in turn, then one table.
 
-Every pod of the HandshakeBenchmark Job (one per client) runs this script. With several clients
-they agree on a start time through the API and load each target together; the first (index 0)
-reads Envoy's evidence before and after each load, collects the others' results from their logs
-and prints the table.
+Every pod of the HandshakeBenchmark Job (one per client) runs this script, next to its modules
+handshake_kube, handshake_evidence and handshake_clients. With several clients they agree on a
+start time through the API and load each target together; the first (index 0) reads Envoy's
+evidence before and after each load, collects the others' results from their logs and prints
+the table.
 
-Environment (the Job sets the in-cluster values; tests point it at local fakes):
-ATLS_CONFIG (targets and flags, JSON), ATLS_FORTIO (fortio binary), ATLS_RESULTS (directory for
-fortio's JSON), ATLS_KUBE_API, ATLS_KUBE_TOKEN, ATLS_KUBE_CA, ATLS_STATS_PORT, ATLS_CGROUP (the
-container's cgroup mount), ATLS_START_MARGIN, ATLS_SLOT_MARGIN (seconds), JOB_COMPLETION_INDEX
-(the client's index, set by Kubernetes).
+Environment (the Job sets the in-cluster values; tests point it at local fakes): ATLS_CONFIG
+(targets and flags, JSON), ATLS_FORTIO (fortio binary), ATLS_RESULTS (directory for fortio's
+JSON), and those of the modules.
 """
-import datetime
 import json
 import os
 import socket
-import ssl
 import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
+
+from handshake_clients import (
+    INDEX, RESULT_TAG, SLOT_MARGIN, combine, cpu_limit, cpu_seconds, peer_results, sleep_until, start_time,
+)
+from handshake_evidence import HANDSHAKES, delta, scrape, verdict
+from handshake_kube import envoy_pods, log
 
 ENV = os.environ
 CONFIG = ENV.get("ATLS_CONFIG", "/config/config.json")
 FORTIO = ENV.get("ATLS_FORTIO", "/tools/fortio")
 RESULTS = ENV.get("ATLS_RESULTS", "/results")
-KUBE_API = ENV.get("ATLS_KUBE_API", "https://kubernetes.default.svc")
-SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
-KUBE_TOKEN = ENV.get("ATLS_KUBE_TOKEN", SA_DIR + "/token")
-KUBE_CA = ENV.get("ATLS_KUBE_CA", SA_DIR + "/ca.crt")
-STATS_PORT = int(ENV.get("ATLS_STATS_PORT", "19001"))
-CGROUP = ENV.get("ATLS_CGROUP", "/sys/fs/cgroup")
-INDEX = int(ENV.get("JOB_COMPLETION_INDEX", "0"))
-
-# Envoy creates a provider's stats in the scope of the listener that uses it:
-# "listener.<address>." without a listener stat_prefix (Envoy Gateway sets none), whose address
-# the default tag extraction turns into the envoy_listener_address label.
-LISTENER_STATS = "envoy_listener_"
-HANDSHAKES = "envoy_listener_ssl_handshake"
 CLIENT_BOUND = 0.9  # share of the client's CPU limit above which a run measures the client
-RESULT_TAG = "ATLS-RESULT "
-# Seconds between the last client starting and the first load, and per target beyond the load
-# (evidence reads, clock skew between nodes); tests shorten them.
-START_MARGIN = float(ENV.get("ATLS_START_MARGIN", "10"))
-SLOT_MARGIN = float(ENV.get("ATLS_SLOT_MARGIN", "20"))
-BARRIER_TIMEOUT = 600
-
-
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
-
-
-def api_get(path, raw=False):
-    """GET on the Kubernetes API with the ServiceAccount token: JSON, or text when raw."""
-    url = KUBE_API + path
-    with open(KUBE_TOKEN) as f:
-        token = f.read().strip()
-    ctx = ssl.create_default_context(cafile=KUBE_CA) if url.startswith("https:") else None
-    req = urllib.request.Request(url, headers={"Authorization": "Bearer " + token})
-    with urllib.request.urlopen(req, timeout=30, context=ctx) as r:
-        body = r.read()
-    return body.decode("utf-8", "replace") if raw else json.loads(body)
-
-
-def pods_path(namespace, labels):
-    selector = ",".join("%s=%s" % kv for kv in sorted(labels.items()))
-    return "/api/v1/namespaces/%s/pods?labelSelector=%s" % (namespace, urllib.parse.quote(selector, safe=""))
-
-
-def envoy_pods(target):
-    """Names and IPs of the target's running Envoy pods, or None when the API cannot be asked."""
-    try:
-        pods = api_get(pods_path(target["envoyNamespace"], target["podLabels"]))["items"]
-    except Exception as e:  # noqa: BLE001 -- any failure means "unknown", never a guess
-        log("%s: cannot list Envoy pods: %s" % (target["name"], e))
-        return None
-    return [{"name": p["metadata"]["name"], "ip": p["status"]["podIP"]} for p in pods
-            if p.get("status", {}).get("phase") == "Running" and p["status"].get("podIP")]
-
-
-def parse_prometheus(text):
-    """Sums every series of each metric name (labels dropped)."""
-    out = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        name_labels, _, rest = line.rpartition(" ")
-        name = name_labels.split("{", 1)[0].strip()
-        try:
-            out[name] = out.get(name, 0.0) + float(rest)
-        except ValueError:
-            continue
-    return out
-
-
-def scrape(pods):
-    """Summed stats of the pods, or None when any of them cannot be read."""
-    if not pods:
-        return None
-    total = {}
-    for pod in pods:
-        ip = pod["ip"]
-        host = "[%s]" % ip if ":" in ip else ip
-        try:
-            with urllib.request.urlopen("http://%s:%d/stats/prometheus" % (host, STATS_PORT), timeout=10) as r:
-                stats = parse_prometheus(r.read().decode("utf-8", "replace"))
-        except Exception as e:  # noqa: BLE001
-            log("cannot read stats of pod %s: %s" % (ip, e))
-            return None
-        for k, v in stats.items():
-            total[k] = total.get(k, 0.0) + v
-    return total
-
-
-def delta(before, after, names):
-    """Rise of the named metrics, or None when none of them is published."""
-    if not any(n in after for n in names):
-        return None
-    return sum(after.get(n, 0.0) - before.get(n, 0.0) for n in names)
-
-
-def listener_stats(stats, suffixes):
-    """Names of the listener-scoped stats ending in one of the suffixes (any listener prefix)."""
-    return [n for n in stats if n.startswith(LISTENER_STATS) and any(n.endswith(s) for s in suffixes)]
-
-
-def stats_verdict(target, evidence, before, after):
-    """A provider that publishes a sample per batch of key operations: did batches rise?"""
-    if before is None or after is None:
-        return "unknown (Envoy stats unreadable)"
-    kind = target["provider"]
-    names = listener_stats(after, evidence["statSuffixes"])
-    if not names:
-        return "unknown (no %s stats published)" % kind
-    batches = delta(before, after, names)
-    if batches > 0:
-        return "provider (%d batches)" % batches
-    handshakes = delta(before, after, [HANDSHAKES]) or 0
-    if handshakes <= 0:
-        return "unknown (no handshakes counted)"
-    key = target.get("keyType")
-    if key in evidence["queuedKeyTypes"]:
-        return "software (fallback: no %s batches in %d handshakes)" % (kind, handshakes)
-    return "unknown (%s key: not always queued)" % (key or "undeclared")
-
-
-def read_log(namespace, pod, container):
-    return api_get("/api/v1/namespaces/%s/pods/%s/log?container=%s" % (
-        namespace, urllib.parse.quote(pod, safe=""), urllib.parse.quote(container, safe="")), raw=True)
-
-
-def pod_outcome(text, evidence):
-    """The last provider message in a pod's log: ("provider", None), ("fallback", reason) or None.
-
-    Envoy's default log format ends a line with "[<file>:<line>] <message>"."""
-    outcome = None
-    for line in text.splitlines():
-        line = line.rstrip()
-        if line.endswith("] " + evidence["started"]):
-            outcome = ("provider", None)
-            continue
-        for message, reason in evidence["fallbacks"]:
-            if line.endswith("] " + message):
-                outcome = ("fallback", reason)
-    return outcome
-
-
-def logs_verdict(target, evidence, pods):
-    """A provider that publishes no stats: what the Envoy pods logged when it was set up."""
-    if pods is None:
-        return "unknown (Envoy pods not listed)"
-    if not pods:
-        return "unknown (no running Envoy pod)"
-    outcomes = []
-    for pod in pods:
-        try:
-            text = read_log(target["envoyNamespace"], pod["name"], evidence["container"])
-        except Exception as e:  # noqa: BLE001 -- unreadable logs are "unknown", never a guess
-            return "unknown (logs of %s unreadable: %s)" % (pod["name"], e)
-        outcomes.append((pod["name"], pod_outcome(text, evidence)))
-    fallbacks = [(name, o[1]) for name, o in outcomes if o and o[0] == "fallback"]
-    if fallbacks:
-        reasons = sorted({r for _, r in fallbacks})
-        where = "" if len(fallbacks) == len(outcomes) else " on %d of %d pods" % (len(fallbacks), len(outcomes))
-        return "software (fallback%s: %s)" % (where, "; ".join(reasons))
-    silent = [name for name, o in outcomes if o is None]
-    if silent:
-        return "unknown (no %s message in the log of %s: %s)" % (target["provider"], silent[0], evidence["silent"])
-    return "provider (started on %d of %d pods)" % (len(outcomes), len(outcomes))
-
-
-def verdict(target, before, after, pods):
-    """Whether the provider handled the handshakes: provider, software, or unknown (never a guess)."""
-    evidence = target.get("evidence")
-    if target["provider"] == "software":
-        return "software (baseline)"
-    if evidence is None:
-        return "unknown (%s leaves no evidence)" % target["provider"]
-    if "statSuffixes" in evidence:
-        return stats_verdict(target, evidence, before, after)
-    return logs_verdict(target, evidence, pods)
-
-
-def cpu_seconds():
-    """CPU time this container used so far (cgroup v2 cpu.stat, v1 cpuacct.usage), or None."""
-    try:
-        with open(os.path.join(CGROUP, "cpu.stat")) as f:
-            for line in f:
-                key, _, value = line.partition(" ")
-                if key == "usage_usec":
-                    return int(value) / 1e6
-    except (OSError, ValueError):
-        pass
-    for d in ("cpuacct", "cpu,cpuacct"):
-        try:
-            with open(os.path.join(CGROUP, d, "cpuacct.usage")) as f:
-                return int(f.read()) / 1e9
-        except (OSError, ValueError):
-            continue
-    return None
-
-
-def cpu_limit(configured):
-    """Cores this container may use: the cgroup's quota (v2 cpu.max, v1 cfs), else the configured one."""
-    try:
-        with open(os.path.join(CGROUP, "cpu.max")) as f:
-            quota, period = f.read().split()
-        if quota != "max":
-            return int(quota) / int(period)
-    except (OSError, ValueError):
-        pass
-    for d in ("cpu", "cpu,cpuacct"):
-        try:
-            with open(os.path.join(CGROUP, d, "cpu.cfs_quota_us")) as f:
-                quota = int(f.read())
-            with open(os.path.join(CGROUP, d, "cpu.cfs_period_us")) as f:
-                period = int(f.read())
-            if quota > 0:
-                return quota / period
-        except (OSError, ValueError):
-            continue
-    return configured
 
 
 def resolve(host):
@@ -277,64 +63,6 @@ def run_load(cfg, target):
     return {
         "target": target["name"], "client": INDEX, "qps": result["ActualQPS"], "p50": percentile(result, 50),
         "p99": percentile(result, 99), "errors": count - result.get("RetCodes", {}).get("200", 0), "cpu": used,
-    }
-
-
-def parse_time(value):
-    return datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc).timestamp()
-
-
-def client_pods(clients):
-    return api_get(pods_path(clients["namespace"], {"batch.kubernetes.io/job-name": clients["job"]}))["items"]
-
-
-def start_time(clients):
-    """The start shared by every client: a margin after the last one's container started."""
-    deadline = time.time() + BARRIER_TIMEOUT
-    while True:
-        started = []
-        for pod in client_pods(clients):
-            for c in pod.get("status", {}).get("containerStatuses") or []:
-                running = (c.get("state") or {}).get("running")
-                if c.get("name") == "benchmark" and running:
-                    started.append(parse_time(running["startedAt"]))
-        if len(started) >= clients["pods"]:
-            return max(started) + START_MARGIN
-        if time.time() > deadline:
-            raise RuntimeError("only %d of %d client pods started" % (len(started), clients["pods"]))
-        time.sleep(1)
-
-
-def sleep_until(t):
-    time.sleep(max(0.0, t - time.time()))
-
-
-def peer_results(clients):
-    """The other clients' results, from their logs once they have all succeeded."""
-    deadline = time.time() + BARRIER_TIMEOUT
-    while True:
-        pods = [p for p in client_pods(clients)
-                if p["metadata"].get("annotations", {}).get("batch.kubernetes.io/job-completion-index") != str(INDEX)]
-        done = [p for p in pods if p.get("status", {}).get("phase") == "Succeeded"]
-        if len(done) >= clients["pods"] - 1:
-            break
-        if any(p.get("status", {}).get("phase") == "Failed" for p in pods) or time.time() > deadline:
-            raise RuntimeError("%d of %d other client pods succeeded" % (len(done), clients["pods"] - 1))
-        time.sleep(1)
-    results = []
-    for pod in done:
-        text = read_log(clients["namespace"], pod["metadata"]["name"], "benchmark")
-        results += [json.loads(line[len(RESULT_TAG):]) for line in text.splitlines() if line.startswith(RESULT_TAG)]
-    return results
-
-
-def combine(parts):
-    """Clients' numbers for one target: throughput and errors summed, latency and CPU of the worst."""
-    cpus = [p["cpu"] for p in parts]
-    return {
-        "clients": len(parts), "qps": sum(p["qps"] for p in parts), "errors": sum(p["errors"] for p in parts),
-        "p50": max(p["p50"] for p in parts), "p99": max(p["p99"] for p in parts),
-        "cpu": None if None in cpus else max(cpus),
     }
 
 

@@ -3,7 +3,7 @@ import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AcceleratedTlsGateway } from './accelerated-tls-gateway';
 import { AppRegistry } from './app-registry';
-import { HANDSHAKE_BENCHMARK_ASSET, readAsset } from './assets';
+import { HANDSHAKE_BENCHMARK_ASSET, HANDSHAKE_BENCHMARK_MODULES, readAsset } from './assets';
 import { checkHostname, checkLabel, cpuCores, mebibytes } from './names';
 import { PSA_ENFORCE } from './pod-security';
 import { ruleError, ruleViolation } from './rules';
@@ -224,6 +224,8 @@ export class HandshakeBenchmark extends Construct {
       metadata,
       data: {
         'benchmark.py': readAsset(HANDSHAKE_BENCHMARK_ASSET),
+        // Imported from the script's directory, /config.
+        ...Object.fromEntries(HANDSHAKE_BENCHMARK_MODULES.map((m) => [m, readAsset(m)])),
         'config.json': Lazy.any({ produce: () => JSON.stringify(this.withBaselines(config), undefined, 2) + '\n' }),
       },
     });

@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 /** The synthesized ConfigMap of a benchmark over gateways covering each case of the verdict. */
-function synthesized(): { script: string; config: any } {
+function synthesized(): { scripts: Record<string, string>; config: any } {
   const { app, chart } = newChart();
   new CryptoMbAffinity(chart, 'avx512');
   const certificate = TlsCertificate.fromSecretName('example-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 });
@@ -47,7 +47,8 @@ function synthesized(): { script: string; config: any } {
   ];
   new HandshakeBenchmark(new Chart(app, 'benchmark'), 'bench', { targets, concurrency: 2, duration: Duration.seconds(2) });
   const cm = find(synthApp(app), 'ConfigMap', 'handshake-benchmark');
-  return { script: cm.data['benchmark.py'], config: JSON.parse(cm.data['config.json']) };
+  const { 'config.json': config, ...scripts } = cm.data;
+  return { scripts, config: JSON.parse(config) };
 }
 
 function freePort(host: string): Promise<number> {
@@ -142,6 +143,7 @@ function runScript(config: any, name: string, env: Record<string, string> = {}) 
   const child = spawn('python3', [path.join(tmp, 'benchmark.py')], {
     env: {
       PATH: process.env.PATH,
+      PYTHONDONTWRITEBYTECODE: '1',
       ATLS_CONFIG: path.join(dir, 'config.json'),
       ATLS_FORTIO: FORTIO,
       ATLS_RESULTS: results,
@@ -186,9 +188,11 @@ beforeAll(async () => {
     throw new Error(`fortio not found at ${FORTIO}: install it with CGO_ENABLED=0 GOBIN="$(pwd)/.cache/tools" go install fortio.org/fortio@${Versions.FORTIO_VERSION} (or set ATLS_FORTIO)`);
   }
   expect(execFileSync(FORTIO, ['version'], { encoding: 'utf8' }).trim()).toBe(Versions.FORTIO_VERSION.slice(1));
-  const { script, config } = synthesized();
+  const { scripts, config } = synthesized();
   base = config;
-  fs.writeFileSync(path.join(tmp, 'benchmark.py'), script);
+  // The ConfigMap's files, as the Job mounts them in /config: the script and its modules.
+  expect(Object.keys(scripts).sort()).toEqual(['benchmark.py', 'handshake_clients.py', 'handshake_evidence.py', 'handshake_kube.py']);
+  for (const [name, content] of Object.entries(scripts)) fs.writeFileSync(path.join(tmp, name), content);
   fs.writeFileSync(path.join(tmp, 'token'), 'test-token\n');
   // The script's cgroup: the machine's real CPU usage counter (v2 or v1), but no quota files, so
   // the limit is the configured one and each test chooses it.
@@ -274,15 +278,13 @@ function table(stdout = run.stdout): Record<string, string>[] {
 }
 const rows = (stdout = run.stdout) => Object.fromEntries(table(stdout).map((r) => [r.target, r]));
 
-/** Calls a function of the script with JSON arguments, in a fresh interpreter. */
+/** Calls a function of one of the script's modules with JSON arguments, in a fresh interpreter. */
 function callScript(fn: string, args: unknown[], env: Record<string, string> = {}): any {
-  const code = [
-    'import importlib.util, json, sys',
-    `spec = importlib.util.spec_from_file_location("b", ${JSON.stringify(path.join(tmp, 'benchmark.py'))})`,
-    'b = importlib.util.module_from_spec(spec); spec.loader.exec_module(b)',
-    `print(json.dumps(b.${fn}(*json.loads(sys.argv[1]))))`,
-  ].join('\n');
-  return JSON.parse(execFileSync('python3', ['-c', code, JSON.stringify(args)], { encoding: 'utf8', env: { ...process.env, ...env } }));
+  const [module, name] = fn.split('.');
+  const code = `import json, sys, ${module}\nprint(json.dumps(${module}.${name}(*json.loads(sys.argv[1]))))`;
+  return JSON.parse(execFileSync('python3', ['-c', code, JSON.stringify(args)], {
+    encoding: 'utf8', env: { ...process.env, PYTHONPATH: tmp, PYTHONDONTWRITEBYTECODE: '1', ...env },
+  }));
 }
 
 test('the script exits 0 and prints the flags once, then one row per target in order', () => {
@@ -418,7 +420,7 @@ test('stats verdict edge cases; the names Envoy does not publish count as nothin
     // A listener stat_prefix stays in the name: still the listener's CryptoMB stats.
     [{}, { envoy_listener_edge_cryptomb_rsa_queue_sizes_count: 1 }, { envoy_listener_edge_cryptomb_rsa_queue_sizes_count: 4 }, 'provider (3 batches)'],
   ];
-  const out = cases.map(([t, before, after]) => callScript('verdict', [{ ...cryptomb, ...t }, before, after, null]));
+  const out = cases.map(([t, before, after]) => callScript('handshake_evidence.verdict', [{ ...cryptomb, ...t }, before, after, null]));
   expect(out).toEqual(cases.map((c) => c[3]));
 });
 
@@ -427,15 +429,15 @@ test('log verdict edge cases: the last provider message of each pod decides, eve
   const started = envoyLog('info', 'qat_private_key_provider.cc:356', 'initialized QAT private key provider');
   const notRsa = envoyLog('warning', 'qat_private_key_provider.cc:331', 'Only RSA keys are supported.');
   const noInstance = envoyLog('warning', 'qat_private_key_provider.cc:338', 'Failed to start QAT.');
-  const outcome = (log: string) => callScript('pod_outcome', [log, qat.evidence]);
+  const outcome = (log: string) => callScript('handshake_evidence.pod_outcome', [log, qat.evidence]);
   expect(outcome([notRsa, started].join('\n'))).toEqual(['provider', null]);
   expect(outcome([started, notRsa].join('\n'))).toEqual(['fallback', 'not an RSA key']);
   expect(outcome(noInstance)).toEqual(['fallback', 'no QAT crypto instance started']);
   // Negative controls: text that merely contains the message is not Envoy's message.
   expect(outcome(`${UNRELATED} initialized QAT private key provider, not really`)).toBeNull();
   expect(outcome(`${UNRELATED}: re-initialized QAT private key provider`)).toBeNull();
-  expect(callScript('logs_verdict', [qat, qat.evidence, null])).toBe('unknown (Envoy pods not listed)');
-  expect(callScript('logs_verdict', [qat, qat.evidence, []])).toBe('unknown (no running Envoy pod)');
+  expect(callScript('handshake_evidence.logs_verdict', [qat, qat.evidence, null])).toBe('unknown (Envoy pods not listed)');
+  expect(callScript('handshake_evidence.logs_verdict', [qat, qat.evidence, []])).toBe('unknown (no running Envoy pod)');
 });
 
 test('the client\'s cgroup: usage from v2 cpu.stat or v1 cpuacct.usage, the limit from cpu.max or the cfs quota', () => {
@@ -448,16 +450,16 @@ test('the client\'s cgroup: usage from v2 cpu.stat or v1 cpuacct.usage, the limi
     return { ATLS_CGROUP: dir };
   };
   const v2 = tree({ 'cpu.stat': 'usage_usec 2500000\nuser_usec 2000000\n', 'cpu.max': '150000 100000\n' });
-  expect(callScript('cpu_seconds', [], v2)).toBe(2.5);
-  expect(callScript('cpu_limit', [2], v2)).toBe(1.5);
-  expect(callScript('cpu_limit', [2], tree({ 'cpu.max': 'max 100000\n' }))).toBe(2);
+  expect(callScript('handshake_clients.cpu_seconds', [], v2)).toBe(2.5);
+  expect(callScript('handshake_clients.cpu_limit', [2], v2)).toBe(1.5);
+  expect(callScript('handshake_clients.cpu_limit', [2], tree({ 'cpu.max': 'max 100000\n' }))).toBe(2);
   const v1 = tree({ 'cpuacct/cpuacct.usage': '3000000000\n', 'cpu/cpu.cfs_quota_us': '50000\n', 'cpu/cpu.cfs_period_us': '100000\n' });
-  expect(callScript('cpu_seconds', [], v1)).toBe(3);
-  expect(callScript('cpu_limit', [2], v1)).toBe(0.5);
-  expect(callScript('cpu_limit', [2], tree({ 'cpu/cpu.cfs_quota_us': '-1\n', 'cpu/cpu.cfs_period_us': '100000\n' }))).toBe(2);
-  expect(callScript('cpu_seconds', [], tree({}))).toBeNull();
+  expect(callScript('handshake_clients.cpu_seconds', [], v1)).toBe(3);
+  expect(callScript('handshake_clients.cpu_limit', [2], v1)).toBe(0.5);
+  expect(callScript('handshake_clients.cpu_limit', [2], tree({ 'cpu/cpu.cfs_quota_us': '-1\n', 'cpu/cpu.cfs_period_us': '100000\n' }))).toBe(2);
+  expect(callScript('handshake_clients.cpu_seconds', [], tree({}))).toBeNull();
 });
 
 test('Prometheus text is summed per metric across series, comments and labels with spaces ignored', () => {
-  expect(callScript('parse_prometheus', ['# TYPE x counter\nx{a="b c"} 2\nx{a="d"} 3.5\ny 1e3\nbad line NaNx\n'])).toEqual({ x: 5.5, y: 1000 });
+  expect(callScript('handshake_evidence.parse_prometheus', ['# TYPE x counter\nx{a="b c"} 2\nx{a="d"} 3.5\ny 1e3\nbad line NaNx\n'])).toEqual({ x: 5.5, y: 1000 });
 });
