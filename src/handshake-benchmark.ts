@@ -3,11 +3,11 @@ import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AcceleratedTlsGateway } from './accelerated-tls-gateway';
 import { AppRegistry } from './app-registry';
+import { benchmarkContainers } from './handshake-benchmark-pod';
 import { HANDSHAKE_BENCHMARK_ASSET, HANDSHAKE_BENCHMARK_MODULES, readAsset } from './assets';
 import { checkHostname, checkLabel, cpuCores, mebibytes } from './names';
 import { PSA_ENFORCE } from './pod-security';
 import { ruleError, ruleViolation } from './rules';
-import { Versions } from './versions';
 
 /** Props of `HandshakeBenchmark`. */
 export interface HandshakeBenchmarkProps {
@@ -230,17 +230,6 @@ export class HandshakeBenchmark extends Construct {
       },
     });
 
-    const resources = { cpu: cpu.amount, memory: memoryMi };
-    const quantities = Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
-    const securityContext: k8s.SecurityContext = {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
-    };
-    const small = {
-      requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
-      limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
-    };
     const podLabels = { 'app.kubernetes.io/name': 'handshake-benchmark', 'app.kubernetes.io/instance': this.name };
     this.job = new k8s.KubeJob(this, 'Job', {
       metadata: { ...metadata, labels: podLabels },
@@ -261,49 +250,7 @@ export class HandshakeBenchmark extends Construct {
             affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: this.antiAffinity() } },
             ...(props.nodeSelector ? { nodeSelector: props.nodeSelector } : {}),
             ...(props.tolerations?.length ? { tolerations: props.tolerations } : {}),
-            // fortio's image has no shell: a static busybox copies its binary out.
-            initContainers: [
-              {
-                name: 'busybox',
-                image: props.toolsImage ?? Versions.BENCHMARK_TOOLS_IMAGE,
-                command: ['/bin/cp', '/bin/busybox', '/tools/busybox'],
-                securityContext,
-                resources: small,
-                volumeMounts: [{ name: 'tools', mountPath: '/tools' }],
-              },
-              {
-                name: 'fortio',
-                image: props.fortioImage ?? Versions.FORTIO_IMAGE,
-                command: ['/tools/busybox', 'cp', '/usr/bin/fortio', '/tools/fortio'],
-                securityContext,
-                resources: small,
-                volumeMounts: [{ name: 'tools', mountPath: '/tools' }],
-              },
-            ],
-            containers: [{
-              name: 'benchmark',
-              image: props.scriptImage ?? Versions.BENCHMARK_SCRIPT_IMAGE,
-              command: ['python3', '-u', '/config/benchmark.py'],
-              env: [
-                { name: 'ATLS_CONFIG', value: '/config/config.json' },
-                { name: 'ATLS_FORTIO', value: '/tools/fortio' },
-                { name: 'ATLS_RESULTS', value: '/results' },
-                // The root filesystem is read-only: results go to an emptyDir, no bytecode is written.
-                { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
-              ],
-              securityContext,
-              resources: { requests: quantities, limits: quantities },
-              volumeMounts: [
-                { name: 'config', mountPath: '/config', readOnly: true },
-                { name: 'tools', mountPath: '/tools', readOnly: true },
-                { name: 'results', mountPath: '/results' },
-              ],
-            }],
-            volumes: [
-              { name: 'config', configMap: { name: this.name } },
-              { name: 'tools', emptyDir: { sizeLimit: k8s.Quantity.fromString('128Mi') } },
-              { name: 'results', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-            ],
+            ...benchmarkContainers({ ...props, cpu: cpu.amount, memory: memoryMi, configMap: this.name }),
           },
         },
       },
