@@ -283,6 +283,7 @@ describe('props (ATLS-BENCH002)', () => {
       hostname: fc.option(fc.oneof(fc.domain(), fc.string({ maxLength: 12 }))),
       namespace: fc.option(fc.oneof(fc.constantFrom('bench', 'default'), fc.string({ maxLength: 8 }))),
       cpuMillis: fc.integer({ min: -10, max: 4000 }),
+      clientPods: fc.oneof(fc.integer({ min: -2, max: 120 }), fc.double()),
     }, { requiredKeys: [] });
     fc.assert(fc.property(props, (p) => {
       const app = new App();
@@ -297,11 +298,12 @@ describe('props (ATLS-BENCH002)', () => {
           namespace: p.namespace ?? undefined,
           duration: p.seconds === undefined ? undefined : Duration.millis(p.seconds * 1000),
           cpu: p.cpuMillis === undefined ? undefined : Cpu.millis(p.cpuMillis),
+          clientPods: p.clientPods,
         });
         app.synth();
       } catch (e) {
         expect(e).toBeInstanceOf(Error);
-        expect((e as Error).message).toMatch(/\[ATLS-[A-Z]+\d+\] test\/b: (concurrency|qps|duration|hostname|namespace|cpu):/);
+        expect((e as Error).message).toMatch(/\[ATLS-[A-Z]+\d+\] test\/b: (concurrency|qps|duration|hostname|namespace|cpu|clientPods):/);
       }
     }), { numRuns: 1000 });
   });
