@@ -385,6 +385,31 @@ test('several client pods agree on a start time through the API, load together, 
   expect(apiCalls.some((c) => c.includes('/pods/handshake-benchmark-0-x0/log'))).toBe(false);
 });
 
+test('a client pod that failed fails the first one, which never reports a partial sum', async () => {
+  clientPods.clear();
+  clientPods.set('handshake-benchmark-0-y0', { index: 0, startedAt: '2026-11-30T10:00:00Z', phase: 'Running', stdout: '' });
+  clientPods.set('handshake-benchmark-1-y1', { index: 1, startedAt: '2026-11-30T10:00:00Z', phase: 'Failed', stdout: '' });
+  const env = { ATLS_KUBE_API: `http://127.0.0.1:${apiPort}`, ATLS_KUBE_TOKEN: path.join(tmp, 'token'), JOB_COMPLETION_INDEX: '0' };
+  const clients = { pods: 2, namespace: 'default', job: 'handshake-benchmark' };
+  // In a child process that runs while this one serves the fake API.
+  const peers = (): Promise<{ status: number | null; out: string }> => new Promise((resolve) => {
+    const code = 'import json, sys, handshake_clients\nprint(json.dumps(handshake_clients.peer_results(json.loads(sys.argv[1]))))';
+    const child = spawn('python3', ['-c', code, JSON.stringify(clients)], { env: { ...process.env, PYTHONPATH: tmp, PYTHONDONTWRITEBYTECODE: '1', ...env } });
+    let out = '';
+    child.stdout.on('data', (d) => out += d);
+    child.stderr.on('data', (d) => out += d);
+    child.on('close', (status) => resolve({ status, out }));
+  });
+  const failed = await peers();
+  expect(failed.status).not.toBe(0);
+  expect(failed.out).toMatch(/RuntimeError: 0 of 1 other client pods succeeded/);
+  // Positive control: the same call once the other client succeeded reads its results from its log.
+  Object.assign(clientPods.get('handshake-benchmark-1-y1')!, { phase: 'Succeeded', stdout: 'ATLS-RESULT {"target": "t", "qps": 1}\nnoise\n' });
+  const ok = await peers();
+  expect(ok.status).toBe(0);
+  expect(JSON.parse(ok.out)).toEqual([{ target: 't', qps: 1 }]);
+});
+
 test('pods and logs are read through the API with the ServiceAccount token, logs only for QAT', () => {
   // The main run lists each target's pods before and after its load: the third call is eg-cryptomb's first.
   expect(apiCalls[2]).toBe('Bearer test-token /api/v1/namespaces/envoy-gateway-system/pods?labelSelector='
