@@ -1,113 +1,34 @@
 #!/usr/bin/env python3
-"""Handshake benchmark: fortio against each target in turn, then one table."""
+"""Handshake benchmark: fortio against each target in turn, then one table.
+
+Every pod of the HandshakeBenchmark Job (one per client) runs this script, next to its modules
+handshake_kube, handshake_evidence and handshake_clients. With several clients they agree on a
+start time through the API and load each target together; the first (index 0) reads Envoy's
+evidence before and after each load, collects the others' results from their logs and prints
+the table.
+
+Environment (the Job sets the in-cluster values; tests point it at local fakes): ATLS_CONFIG
+(targets and flags, JSON), ATLS_FORTIO (fortio binary), ATLS_RESULTS (directory for fortio's
+JSON), and those of the modules.
+"""
 import json
 import os
 import socket
-import ssl
 import subprocess
 import sys
-import urllib.parse
-import urllib.request
+import time
+
+from handshake_clients import (
+    INDEX, RESULT_TAG, SLOT_MARGIN, combine, cpu_limit, cpu_seconds, peer_results, sleep_until, start_time,
+)
+from handshake_evidence import HANDSHAKES, delta, scrape, verdict
+from handshake_kube import envoy_pods, log
 
 ENV = os.environ
 CONFIG = ENV.get("ATLS_CONFIG", "/config/config.json")
 FORTIO = ENV.get("ATLS_FORTIO", "/tools/fortio")
 RESULTS = ENV.get("ATLS_RESULTS", "/results")
-KUBE_API = ENV.get("ATLS_KUBE_API", "https://kubernetes.default.svc")
-SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
-KUBE_TOKEN = ENV.get("ATLS_KUBE_TOKEN", SA_DIR + "/token")
-KUBE_CA = ENV.get("ATLS_KUBE_CA", SA_DIR + "/ca.crt")
-STATS_PORT = int(ENV.get("ATLS_STATS_PORT", "19001"))
-
-HANDSHAKES = "envoy_listener_ssl_handshake"
-
-
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
-
-
-def envoy_pods(target):
-    """IPs of the target's running Envoy pods, or None when the API cannot be asked."""
-    selector = ",".join("%s=%s" % kv for kv in sorted(target["podLabels"].items()))
-    url = "%s/api/v1/namespaces/%s/pods?labelSelector=%s" % (
-        KUBE_API, target["envoyNamespace"], urllib.parse.quote(selector, safe=""))
-    try:
-        with open(KUBE_TOKEN) as f:
-            token = f.read().strip()
-        ctx = ssl.create_default_context(cafile=KUBE_CA) if url.startswith("https:") else None
-        req = urllib.request.Request(url, headers={"Authorization": "Bearer " + token})
-        with urllib.request.urlopen(req, timeout=10, context=ctx) as r:
-            pods = json.load(r)["items"]
-    except Exception as e:  # noqa: BLE001 -- any failure means "unknown", never a guess
-        log("%s: cannot list Envoy pods: %s" % (target["name"], e))
-        return None
-    return [p["status"]["podIP"] for p in pods
-            if p.get("status", {}).get("phase") == "Running" and p["status"].get("podIP")]
-
-
-def parse_prometheus(text):
-    """Sums every series of each metric name (labels dropped)."""
-    out = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        name_labels, _, rest = line.rpartition(" ")
-        name = name_labels.split("{", 1)[0].strip()
-        try:
-            out[name] = out.get(name, 0.0) + float(rest)
-        except ValueError:
-            continue
-    return out
-
-
-def scrape(pods):
-    """Summed stats of the pods, or None when any of them cannot be read."""
-    if not pods:
-        return None
-    total = {}
-    for ip in pods:
-        host = "[%s]" % ip if ":" in ip else ip
-        try:
-            with urllib.request.urlopen("http://%s:%d/stats/prometheus" % (host, STATS_PORT), timeout=10) as r:
-                stats = parse_prometheus(r.read().decode("utf-8", "replace"))
-        except Exception as e:  # noqa: BLE001
-            log("cannot read stats of pod %s: %s" % (ip, e))
-            return None
-        for k, v in stats.items():
-            total[k] = total.get(k, 0.0) + v
-    return total
-
-
-def delta(before, after, names):
-    """Rise of the named metrics, or None when none of them is published."""
-    if not any(n in after for n in names):
-        return None
-    return sum(after.get(n, 0.0) - before.get(n, 0.0) for n in names)
-
-
-def verdict(target, before, after):
-    """Whether the provider handled the handshakes: provider, software, or unknown (never a guess)."""
-    kind = target["provider"]
-    if kind == "software":
-        return "software (baseline)"
-    if before is None or after is None:
-        return "unknown (Envoy stats unreadable)"
-    # The provider's evidence (from its KeyProvider): stats counting its batches of operations.
-    names = (target.get("evidence") or {}).get("stats")
-    if not names:
-        return "unknown (%s publishes no stats)" % kind
-    handshakes = delta(before, after, [HANDSHAKES]) or 0
-    batches = delta(before, after, names)
-    if batches is None:
-        return "unknown (no %s stats published)" % kind
-    if batches > 0:
-        return "provider (%d batches)" % batches
-    if handshakes <= 0:
-        return "unknown (no handshakes counted)"
-    # RSA operations always go through the provider's queue; ECDSA signing may not.
-    if target.get("keyType") == "RSA":
-        return "software (fallback)"
-    return "unknown (%s key: not always queued)" % (target.get("keyType") or "undeclared")
+CLIENT_BOUND = 0.9  # share of the client's CPU limit above which a run measures the client
 
 
 def resolve(host):
@@ -117,18 +38,6 @@ def resolve(host):
     return infos[0][4][0]
 
 
-def run_load(cfg, target):
-    out = os.path.join(RESULTS, target["name"] + ".json")
-    url = "https://%s:%d/" % (cfg["hostname"], target["port"])
-    args = [FORTIO, "load", "-c", str(cfg["concurrency"]), "-qps", str(cfg["qps"]), "-t", cfg["duration"],
-            "-keepalive=false", "-k", "-r", "0.0001", "-resolve", resolve(target["host"]),
-            "-labels", target["name"], "-json", out, "-loglevel", "Warning", url]
-    log("== %s: %s" % (target["name"], " ".join(args)))
-    subprocess.run(args, check=True, stdout=sys.stderr)
-    with open(out) as f:
-        return json.load(f)
-
-
 def percentile(result, p):
     for entry in result["DurationHistogram"].get("Percentiles") or []:
         if entry["Percentile"] == p:
@@ -136,41 +45,98 @@ def percentile(result, p):
     return float("nan")
 
 
+def run_load(cfg, target):
+    """One fortio load; this client's numbers and the share of its CPU limit it used."""
+    out = os.path.join(RESULTS, "%s-client%d.json" % (target["name"], INDEX))
+    url = "https://%s:%d/" % (cfg["hostname"], target["port"])
+    args = [FORTIO, "load", "-c", str(cfg["concurrency"]), "-qps", str(cfg["qps"]), "-t", cfg["duration"],
+            "-keepalive=false", "-k", "-r", "0.0001", "-resolve", resolve(target["host"]),
+            "-labels", target["name"], "-json", out, "-loglevel", "Warning", url]
+    log("== %s: %s" % (target["name"], " ".join(args)))
+    cpu0, t0 = cpu_seconds(), time.monotonic()
+    subprocess.run(args, check=True, stdout=sys.stderr)
+    cpu1, wall = cpu_seconds(), time.monotonic() - t0
+    with open(out) as f:
+        result = json.load(f)
+    used = None if cpu0 is None or cpu1 is None else (cpu1 - cpu0) / (wall * cpu_limit(cfg["clients"]["cpu"]))
+    count = result["DurationHistogram"]["Count"]
+    return {
+        "target": target["name"], "client": INDEX, "qps": result["ActualQPS"], "p50": percentile(result, 50),
+        "p99": percentile(result, 99), "errors": count - result.get("RetCodes", {}).get("200", 0), "cpu": used,
+    }
+
+
+def table_rows(rows):
+    header = ["target", "provider", "clients", "qps", "p50 ms", "p99 ms", "ratio", "errors", "handshakes",
+              "client cpu", "accelerated"]
+    body = []
+    for r in rows:
+        ratio = "baseline" if r["ratio"] is None else "%.2f" % r["ratio"]
+        if r["ratio"] is not None and not r["trustworthy"]:
+            ratio += " (untrustworthy)"
+        cpu = "-" if r["cpu"] is None else "%d%%%s" % (round(r["cpu"] * 100), " client-bound" if r["clientBound"] else "")
+        body.append([r["target"], r["provider"], str(r["clients"]), "%.1f" % r["qps"], "%.2f" % r["p50"],
+                     "%.2f" % r["p99"], ratio, str(r["errors"]), "-" if r["handshakes"] is None else "%d" % r["handshakes"],
+                     cpu, r["accelerated"]])
+    return [header] + body
+
+
+def report(cfg, rows):
+    qps = {r["target"]: r for r in rows}
+    for r in rows:
+        r["clientBound"] = r["cpu"] is not None and r["cpu"] > CLIENT_BOUND
+    for r in rows:
+        base = qps.get(r["baseline"]) if r["baseline"] else None
+        r["ratio"] = r["qps"] / base["qps"] if base and base["qps"] else None
+        # Either side capped by its client compares clients, not providers.
+        r["trustworthy"] = base is not None and not r["clientBound"] and not base["clientBound"]
+    with open(os.path.join(RESULTS, "summary.json"), "w") as f:
+        json.dump(rows, f, indent=1)
+    table = table_rows(rows)
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    print("HANDSHAKE BENCHMARK (c=%s qps=%s t=%s keepalive=false sni=%s clients=%d cpu=%s)" % (
+        cfg["concurrency"], cfg["qps"], cfg["duration"], cfg["hostname"], cfg["clients"]["pods"], cfg["clients"]["cpu"]))
+    for row in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    if any(r["clientBound"] for r in rows):
+        print("client-bound: a client used more than %d%% of its CPU limit, so that run measured the client; "
+              "ratios marked untrustworthy involve one. Give the clients more cpu, or more clientPods." % round(CLIENT_BOUND * 100))
+
+
 def main():
     with open(CONFIG) as f:
         cfg = json.load(f)
     os.makedirs(RESULTS, exist_ok=True)
-    rows = []
-    for target in cfg["targets"]:
-        pods = envoy_pods(target)
-        before = scrape(pods)
-        result = run_load(cfg, target)
-        after = scrape(envoy_pods(target))
-        ok = result.get("RetCodes", {}).get("200", 0)
-        rows.append({
-            "target": target["name"], "provider": target["provider"], "baseline": target.get("baseline"),
-            "qps": result["ActualQPS"], "p50": percentile(result, 50), "p99": percentile(result, 99),
-            "errors": result["DurationHistogram"]["Count"] - ok,
-            "handshakes": None if before is None or after is None else delta(before, after, [HANDSHAKES]),
-            "accelerated": verdict(target, before, after),
-        })
-    qps = {r["target"]: r["qps"] for r in rows}
-    for r in rows:
-        base = qps.get(r["baseline"]) if r["baseline"] else None
-        r["ratio"] = r["qps"] / base if base else None
-    with open(os.path.join(RESULTS, "summary.json"), "w") as f:
-        json.dump(rows, f, indent=1)
-    header = ["target", "provider", "qps", "p50 ms", "p99 ms", "ratio", "errors", "handshakes", "accelerated"]
-    table = [header] + [[
-        r["target"], r["provider"], "%.1f" % r["qps"], "%.2f" % r["p50"], "%.2f" % r["p99"],
-        ("%.2f" % r["ratio"]) if r["ratio"] is not None else "baseline",
-        str(r["errors"]), "-" if r["handshakes"] is None else "%d" % r["handshakes"], r["accelerated"],
-    ] for r in rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    print("HANDSHAKE BENCHMARK (c=%s qps=%s t=%s keepalive=false sni=%s)" % (
-        cfg["concurrency"], cfg["qps"], cfg["duration"], cfg["hostname"]))
-    for row in table:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    clients = cfg["clients"]
+    seconds = int(cfg["duration"].rstrip("s"))
+    leader = INDEX == 0
+    t0 = start_time(clients) if clients["pods"] > 1 else None
+    own, evidence = {}, {}
+    for i, target in enumerate(cfg["targets"]):
+        start = None if t0 is None else t0 + i * (seconds + SLOT_MARGIN)
+        before = scrape(envoy_pods(target)) if leader else None
+        if start is not None:
+            sleep_until(start)
+        own[target["name"]] = result = run_load(cfg, target)
+        print(RESULT_TAG + json.dumps(result), flush=True)
+        if leader:
+            if start is not None:
+                sleep_until(start + seconds + SLOT_MARGIN / 4)  # every client's load is over
+            pods = envoy_pods(target)
+            after = scrape(pods)
+            evidence[target["name"]] = {
+                "handshakes": None if before is None or after is None else delta(before, after, [HANDSHAKES]),
+                "accelerated": verdict(target, before, after, pods),
+            }
+    if not leader:
+        return 0
+    parts = {name: [r] for name, r in own.items()}
+    if clients["pods"] > 1:
+        for r in peer_results(clients):
+            parts[r["target"]].append(r)
+    rows = [dict(target=t["name"], provider=t["provider"], baseline=t.get("baseline"),
+                 **combine(parts[t["name"]]), **evidence[t["name"]]) for t in cfg["targets"]]
+    report(cfg, rows)
     return 0
 
 

@@ -63,7 +63,8 @@ export function defineEdge(app: App): void {
   const gateways: Array<[string, KeyProvider]> = [
     ['qat', KeyProvider.qat({ pollDelay: Duration.millis(1), fallback: true })],
     ['cryptomb', KeyProvider.cryptoMb({ pollDelay: Duration.millis(1), fallback: true })],
-    ['software', KeyProvider.software()],
+    // The QAT gateway's baseline: the nodes its pods land on (where QAT VFs are advertised), no provider.
+    ['software', KeyProvider.software({ onQatNodes: true })],
     // The CryptoMB gateway's baseline: the same node type (its REQUIRED affinity), no provider.
     ['software-cryptomb', KeyProvider.software({ placement: NodePlacement.REQUIRED })],
   ];

@@ -12,6 +12,7 @@ import { EnvoyProxy } from './imports/gateway.envoyproxy.io';
 import { GatewayClass } from './imports/gateway.networking.k8s.io';
 import { KeyProvider } from './key-provider';
 import { addKeyProviderPolicy } from './key-provider-policy';
+import { qatNodeSelector } from './key-providers/placement';
 import { dns1035, labelFromId } from './names';
 import { Finding, finding, ruleError } from './rules';
 import { checkDns1035Label, checkLabel, checkSubdomain } from './validation';
@@ -138,10 +139,13 @@ export class AcceleratedTlsGateway extends Construct {
   /**
    * @internal What a benchmark compares between a gateway and its baseline: the Envoy pods'
    * shape and placement, resolved at synth (the CryptoMB affinity depends on the whole app).
-   * The QAT resource request is not part of it (a baseline has no provider).
+   * The QAT resource request is not part of it (a baseline has no provider), but where it places
+   * the pods is: on the QAT device plugin's nodes, where a baseline goes with `onQatNodes`.
    */
   public _envoyShape(): { [prop: string]: unknown } {
     const z = this.sizing;
+    const reg = AppRegistry.of(this);
+    const behaviour = this.provider._behaviour;
     return {
       'envoy.image': z.image,
       'envoy.cpu': z.cpu.amount,
@@ -149,7 +153,7 @@ export class AcceleratedTlsGateway extends Construct {
       'envoy.concurrency': z.concurrency,
       'envoy.replicas': z.replicas ?? 1,
       'envoy.tolerations': this.envoyOptions.tolerations ?? [],
-      'provider.placement': this.provider._behaviour.affinity(AppRegistry.of(this)) ?? 'none',
+      'provider.placement': behaviour.affinity(reg) ?? (behaviour.onQatNodes ? { qatNodes: qatNodeSelector(reg) } : 'none'),
     };
   }
 

@@ -36,6 +36,8 @@ export class AppRegistry {
   public cryptoMbLabel?: string;
   /** The services the app's QAT device plugin advertises (resource names), when it has one. */
   public qatResources?: string[];
+  /** Node selector of the app's QAT device plugin (where QAT VFs are advertised), when it has one. */
+  public qatNodeSelector?: { [key: string]: string };
 
   /** Synth-time checks of the app's constructs (their messages name the construct). */
   private readonly checks: Array<() => (Finding | undefined)[]> = [];

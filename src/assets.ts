@@ -26,3 +26,5 @@ export function readAsset(name: string): string {
 export const QAT_HOST_PREP_ASSET = 'qat-host-prep.sh';
 /** The HandshakeBenchmark Job's script (Python 3, standard library only). */
 export const HANDSHAKE_BENCHMARK_ASSET = 'handshake-benchmark.py';
+/** The modules the benchmark script imports from its own directory. */
+export const HANDSHAKE_BENCHMARK_MODULES = ['handshake_kube.py', 'handshake_evidence.py', 'handshake_clients.py'];

@@ -66,7 +66,9 @@ export function envoyProxySpec(p: EnvoyProxyInputs): EnvoyProxySpec {
   const ha = (replicas ?? 1) >= 2;
   const reg = AppRegistry.of(p.scope);
   const pod: Pod = {
-    nodeSelector: { 'kubernetes.io/arch': 'amd64' },
+    // A software baseline goes where the QAT gateway's pods land (resolved at synth, like the plugin).
+    nodeSelector: behaviour.nodeSelector(reg) === undefined ? { 'kubernetes.io/arch': 'amd64' }
+      : Lazy.any({ produce: () => ({ 'kubernetes.io/arch': 'amd64', ...behaviour.nodeSelector(reg) }) }) as unknown as { [key: string]: string },
     // Whether there is an affinity depends on the placement only, its labels on the whole app:
     // they are resolved at synth (a token in place of the typed value until then).
     ...(behaviour.affinity(reg) !== undefined ? { affinity: Lazy.any({ produce: () => behaviour.affinity(reg) }) as PodAffinity } : {}),
@@ -84,6 +86,8 @@ export function envoyProxySpec(p: EnvoyProxyInputs): EnvoyProxySpec {
   return {
     concurrency,
     ...(p.mergeGateways ? { mergeGateways: true } : {}),
+    // A provider that says whether it started only at a level Envoy Gateway hides (a benchmark reads it).
+    ...(behaviour.envoyLogging() ? { logging: behaviour.envoyLogging() } : {}),
     provider: {
       type: EnvoyProxySpecProviderType.KUBERNETES,
       kubernetes: {

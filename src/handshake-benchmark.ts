@@ -3,11 +3,12 @@ import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AcceleratedTlsGateway } from './accelerated-tls-gateway';
 import { AppRegistry } from './app-registry';
-import { HANDSHAKE_BENCHMARK_ASSET, readAsset } from './assets';
+import { HANDSHAKE_BENCHMARK_ASSET, HANDSHAKE_BENCHMARK_MODULES, readAsset } from './assets';
+import { benchmarkContainers } from './handshake-benchmark-pod';
 import { PSA_ENFORCE } from './pod-security';
 import { Finding, finding, ruleError } from './rules';
-import { checkCpu, checkHostname, checkImage, checkLabel, checkPositiveInt, mebibytes } from './validation';
-import { Versions } from './versions';
+import { cpuCores } from './names';
+import { checkCpu, checkHostname, checkImage, checkInt, checkLabel, checkPositiveInt, mebibytes } from './validation';
 
 /** Props of `HandshakeBenchmark`. */
 export interface HandshakeBenchmarkProps {
@@ -52,15 +53,23 @@ export interface HandshakeBenchmarkProps {
    */
   readonly name?: string;
   /**
-   * CPU of the client (requests = limits); it must not be the bottleneck.
+   * CPU of each client pod (requests = limits). A run in which a client uses more than 90% of it
+   * is flagged client-bound, and ratios involving it untrustworthy.
    * @default Cpu.units(2)
    */
   readonly cpu?: Cpu;
   /**
-   * Memory of the client (requests = limits).
+   * Memory of each client pod (requests = limits).
    * @default Size.mebibytes(512)
    */
   readonly memory?: Size;
+  /**
+   * Client pods loading each target at the same time, each with `concurrency` connections; their
+   * throughput is summed. More than one makes the Job Indexed; the pods agree on a start time
+   * through the API (get/list pods and get pods/log in the Job's namespace).
+   * @default 1
+   */
+  readonly clientPods?: number;
   /**
    * Node selector of the client. It never runs on a node with the targets' Envoy pods.
    * @default none
@@ -89,13 +98,16 @@ export interface HandshakeBenchmarkProps {
 }
 
 const ENVOY_NAME_LABEL = { 'app.kubernetes.io/name': 'envoy' };
+const RBAC_VERBS: { [resource: string]: string[] } = { 'pods': ['get', 'list'], 'pods/log': ['get'] };
 const UID = 65532;
 
 /**
  * A Job comparing TLS handshake throughput across gateways: fortio loads each target in turn
  * with identical flags (`-keepalive=false`, so every request is a full handshake), and the
  * script prints one table with qps, p50/p99 latency, the ratio to the target's software
- * baseline, and whether the provider really handled the handshakes (from Envoy's stats).
+ * baseline, the clients' CPU use (a client above 90% of its limit is "client-bound" and makes a
+ * ratio untrustworthy), and whether the provider really handled the handshakes (CryptoMB from
+ * Envoy's stats, QAT from the Envoy pods' logs).
  *
  * Fairness is checked at synth time: every accelerated target needs a software baseline of the
  * same shape (image, CPU, memory, concurrency, replicas, tolerations, placement) (ATLS-BENCH001).
@@ -107,7 +119,11 @@ export class HandshakeBenchmark extends Construct {
   public readonly configMap: ApiObject;
   /** The Job's ServiceAccount. */
   public readonly serviceAccount: ApiObject;
-  /** Roles (get/list pods) in the Envoy namespaces, one per namespace. */
+  /**
+   * Roles, one per namespace: get/list pods where the targets' Envoy pods run (their stats are
+   * read on the pod IP), get pods/log where a target's provider leaves its evidence in the log;
+   * with several client pods, both in the Job's namespace (the clients find and read each other).
+   */
   public readonly roles: ApiObject[];
   /** RoleBindings of the Roles to the ServiceAccount. */
   public readonly roleBindings: ApiObject[];
@@ -150,6 +166,7 @@ export class HandshakeBenchmark extends Construct {
     const cpu = checkCpu(this, 'ATLS-BENCH002', 'cpu', props.cpu ?? Cpu.units(2));
     const memory = props.memory ?? Size.mebibytes(512);
     const memoryMi = mebibytes(this, 'ATLS-BENCH002', 'memory', memory);
+    const clientPods = checkInt(this, 'ATLS-BENCH002', 'clientPods', props.clientPods ?? 1, 1, 100);
     checkImage(this, 'ATLS-BENCH002', 'fortioImage', props.fortioImage);
     checkImage(this, 'ATLS-BENCH002', 'scriptImage', props.scriptImage);
     checkImage(this, 'ATLS-BENCH002', 'toolsImage', props.toolsImage);
@@ -159,19 +176,20 @@ export class HandshakeBenchmark extends Construct {
       concurrency,
       qps,
       duration: `${seconds}s`,
+      clients: { pods: clientPods, cpu: cpuCores(cpu), namespace: this.namespace, job: this.name },
       targets: targets.map((gw) => {
         const t = gw._benchmarkTarget();
         return {
           // The gateway name, qualified by its namespace only when two targets share it.
           name: targets.filter((o) => o.name === gw.name).length > 1 ? `${gw.namespace}-${gw.name}` : gw.name,
           provider: gw.provider.kind,
-          // What the script reads from Envoy's stats to tell whether the provider did the work.
-          evidence: gw.provider._behaviour.benchmarkEvidence ?? null,
           keyType: t.keyType ?? null,
           host: `${gw.envoyServiceName}.${gw.envoyNamespace}.svc`,
           port: t.port,
           envoyNamespace: gw.envoyNamespace,
           podLabels: t.podLabels,
+          // What the script reads from Envoy (stats or logs) to tell whether the provider did the work.
+          evidence: gw.provider._behaviour.benchmarkEvidence ?? null,
           baseline: null as string | null,
         };
       }),
@@ -186,11 +204,11 @@ export class HandshakeBenchmark extends Construct {
     }) : undefined;
     const metadata = { name: this.name, namespace: this.namespace };
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
-    // Only to find the targets' Envoy pods (their stats are read on the pod IP).
-    const envoyNamespaces = [...new Set(targets.map((t) => t.envoyNamespace))].sort();
+    const roleNamespaces = this.rbac(clientPods);
+    const envoyNamespaces = [...roleNamespaces.keys()].sort();
     this.roles = envoyNamespaces.map((ns) => new k8s.KubeRole(this, `Role-${ns}`, {
       metadata: { name: this.name, namespace: ns },
-      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }],
+      rules: [...roleNamespaces.get(ns)!].sort().map((resource) => ({ apiGroups: [''], resources: [resource], verbs: RBAC_VERBS[resource] })),
     }));
     this.roleBindings = envoyNamespaces.map((ns) => new k8s.KubeRoleBinding(this, `RoleBinding-${ns}`, {
       metadata: { name: this.name, namespace: ns },
@@ -202,28 +220,23 @@ export class HandshakeBenchmark extends Construct {
       metadata,
       data: {
         'benchmark.py': readAsset(HANDSHAKE_BENCHMARK_ASSET),
+        // Imported from the script's directory, /config.
+        ...Object.fromEntries(HANDSHAKE_BENCHMARK_MODULES.map((m) => [m, readAsset(m)])),
         'config.json': Lazy.any({ produce: () => JSON.stringify(this.withBaselines(config), undefined, 2) + '\n' }),
       },
     });
 
-    const resources = { cpu: cpu.amount, memory: memoryMi };
-    const quantities = Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
-    const securityContext: k8s.SecurityContext = {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
-    };
-    const small = {
-      requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
-      limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
-    };
     const podLabels = { 'app.kubernetes.io/name': 'handshake-benchmark', 'app.kubernetes.io/instance': this.name };
     this.job = new k8s.KubeJob(this, 'Job', {
       metadata: { ...metadata, labels: podLabels },
       spec: {
         backoffLimit: 0,
-        // Bounded: every load stops by itself; the margin covers pulls, stats and TLS setup.
-        activeDeadlineSeconds: 600 + targets.length * (seconds + 60),
+        // Bounded: every load stops by itself; the margin covers pulls, client start, stats and TLS setup.
+        activeDeadlineSeconds: 1200 + targets.length * (seconds + 60),
+        // Each pod is one client; JOB_COMPLETION_INDEX tells the first (which reports) from the others.
+        completionMode: 'Indexed',
+        completions: clientPods,
+        parallelism: clientPods,
         template: {
           metadata: { labels: podLabels },
           spec: {
@@ -233,54 +246,28 @@ export class HandshakeBenchmark extends Construct {
             affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: this.antiAffinity() } },
             ...(props.nodeSelector ? { nodeSelector: props.nodeSelector } : {}),
             ...(props.tolerations?.length ? { tolerations: props.tolerations } : {}),
-            // fortio's image has no shell: a static busybox copies its binary out.
-            initContainers: [
-              {
-                name: 'busybox',
-                image: props.toolsImage ?? Versions.BENCHMARK_TOOLS_IMAGE,
-                command: ['/bin/cp', '/bin/busybox', '/tools/busybox'],
-                securityContext,
-                resources: small,
-                volumeMounts: [{ name: 'tools', mountPath: '/tools' }],
-              },
-              {
-                name: 'fortio',
-                image: props.fortioImage ?? Versions.FORTIO_IMAGE,
-                command: ['/tools/busybox', 'cp', '/usr/bin/fortio', '/tools/fortio'],
-                securityContext,
-                resources: small,
-                volumeMounts: [{ name: 'tools', mountPath: '/tools' }],
-              },
-            ],
-            containers: [{
-              name: 'benchmark',
-              image: props.scriptImage ?? Versions.BENCHMARK_SCRIPT_IMAGE,
-              command: ['python3', '-u', '/config/benchmark.py'],
-              env: [
-                { name: 'ATLS_CONFIG', value: '/config/config.json' },
-                { name: 'ATLS_FORTIO', value: '/tools/fortio' },
-                { name: 'ATLS_RESULTS', value: '/results' },
-                // The root filesystem is read-only: results go to an emptyDir, no bytecode is written.
-                { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
-              ],
-              securityContext,
-              resources: { requests: quantities, limits: quantities },
-              volumeMounts: [
-                { name: 'config', mountPath: '/config', readOnly: true },
-                { name: 'tools', mountPath: '/tools', readOnly: true },
-                { name: 'results', mountPath: '/results' },
-              ],
-            }],
-            volumes: [
-              { name: 'config', configMap: { name: this.name } },
-              { name: 'tools', emptyDir: { sizeLimit: k8s.Quantity.fromString('128Mi') } },
-              { name: 'results', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-            ],
+            ...benchmarkContainers({ ...props, cpu: cpu.amount, memory: memoryMi, configMap: this.name }),
           },
         },
       },
     });
     AppRegistry.of(this).addCheck(() => this.checkFairness());
+  }
+
+  /** The resources the ServiceAccount reads, by namespace. */
+  private rbac(clientPods: number): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    const grant = (ns: string, resource: string) => out.set(ns, (out.get(ns) ?? new Set()).add(resource));
+    for (const t of this.targets) {
+      grant(t.envoyNamespace, 'pods');
+      const evidence = t.provider._behaviour.benchmarkEvidence;
+      if (evidence && 'container' in evidence) grant(t.envoyNamespace, 'pods/log');
+    }
+    if (clientPods > 1) {
+      grant(this.namespace, 'pods');
+      grant(this.namespace, 'pods/log');
+    }
+    return out;
   }
 
   /** Never on a node running one of the targets' Envoy pods. */
@@ -337,7 +324,8 @@ export class HandshakeBenchmark extends Construct {
         const other = s._envoyShape();
         return { s, props: Object.keys(shape).filter((k) => JSON.stringify(shape[k]) !== JSON.stringify(other[k])) };
       }).sort((a, b) => a.props.length - b.props.length)[0];
-      const hint = diffs.props.includes('provider.placement') ? ' (place the baseline with the placement option of its software KeyProvider)' : '';
+      const option = gw.provider._behaviour.baselineOption;
+      const hint = option && diffs.props.includes('provider.placement') ? ` (set the ${option} option of the baseline's software KeyProvider)` : '';
       errors.push(finding('ATLS-BENCH001', this, prop,
         `${gw.node.path} (${gw.provider.kind}) has no software baseline of the same shape: closest is ${diffs.s.node.path}, ` +
         `which differs in ${diffs.props.join(', ')}${hint}`));

@@ -35,6 +35,8 @@ export class KeyProvider {
   public readonly resourcesPerReplica?: number;
   /** CryptoMB (and a software baseline placed like one): node placement. */
   public readonly placement?: NodePlacement;
+  /** Whether the Envoy pods run on QAT nodes: QAT's always, a software baseline's when asked. */
+  public readonly onQatNodes: boolean;
 
   /** @internal What the provider adds to a gateway, and what it checks. */
   public readonly _behaviour: ProviderBehaviour;
@@ -47,6 +49,7 @@ export class KeyProvider {
     this.resourceName = behaviour.resourceName;
     this.resourcesPerReplica = behaviour.resourcesPerReplica;
     this.placement = behaviour.placement;
+    this.onQatNodes = behaviour.onQatNodes;
   }
 
   /** Whether this is a hardware provider (needs a patch policy and a contrib image). */

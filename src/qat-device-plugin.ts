@@ -89,7 +89,7 @@ export interface QatDevicePluginProps {
   /**
    * PCI device ids of the physical functions the init container enables
    * (`ENABLED_QAT_PF_PCIIDS`, four hex digits each).
-   * @default QatDevicePlugin.PF_DEVICE_IDS
+   * @default the PFs of `PF_DEVICE_IDS` whose VF drivers `kernelVfDrivers` lists
    */
   readonly enabledPfIds?: string[];
   /**
@@ -131,6 +131,18 @@ export interface QatDevicePluginProps {
 }
 
 const SINGLETON = 'QatDevicePlugin';
+/** The plugin's `-kernel-vf-drivers` default (v0.36.0 cmd/qat_plugin/qat_plugin.go). */
+const DEFAULT_VF_DRIVERS = [QatVfDriver.DRIVER_4XXXVF, QatVfDriver.DRIVER_420XXVF];
+/**
+ * PF device ids by the kernel driver of their VFs, for the generations Envoy can use (the VF id
+ * is the PF id + 1; v0.36.0 cmd/qat_plugin/dpdkdrv/dpdkdrv.go `qatDeviceDriver` and
+ * `getDeviceCapabilities`, which gives `cy` only to these VFs).
+ */
+const ENVOY_PF_IDS_BY_VF_DRIVER: Partial<Record<QatVfDriver, string[]>> = {
+  [QatVfDriver.DRIVER_4XXXVF]: ['4940', '4942', '4944'],
+  [QatVfDriver.DRIVER_420XXVF]: ['4946'],
+  [QatVfDriver.DRIVER_6XXXVF]: ['4948'],
+};
 const PF_ID = /^[0-9a-f]{4}$/;
 
 /**
@@ -139,10 +151,15 @@ const PF_ID = /^[0-9a-f]{4}$/;
  * `qat-config` ConfigMap that selects the services. One per app.
  */
 export class QatDevicePlugin extends Construct {
-  /** NFD label of a node ready for the plugin (QAT PF, intel_qat and vfio-pci). */
+  /** NFD label of a node ready for the plugin (a QAT PF that can serve Envoy, intel_qat and vfio-pci). */
   public static readonly READY_LABEL = 'intel.feature.node.kubernetes.io/qat';
-  /** PCI device ids of QAT physical functions: C62x, 4xxx, 401xx, 402xx, 420xx, 6xxx. */
-  public static readonly PF_DEVICE_IDS = ['37c8', '4940', '4942', '4944', '4946', '4948'];
+  /**
+   * PCI device ids of the QAT physical functions whose VFs can serve Envoy's QAT provider:
+   * 4xxx (4940), 401xx (4942), 402xx (4944), 420xx (4946), 6xxx (4948). C62x (37c8) and older
+   * generations are left out: Envoy's provider uses qatlib, which drives Gen4 and later, and the
+   * plugin advertises `qat.intel.com/cy` only for Gen4 and later VFs.
+   */
+  public static readonly PF_DEVICE_IDS = ['4940', '4942', '4944', '4946', '4948'];
 
   /** The plugin DaemonSet. */
   public readonly daemonSet: ApiObject;
@@ -156,6 +173,11 @@ export class QatDevicePlugin extends Construct {
   public readonly services?: QatServices;
   /** Extended resources the plugin advertises on Gen4/Gen6 nodes. */
   public readonly resourceNames: string[];
+  /**
+   * PCI device ids of the physical functions whose VFs this plugin registers and Envoy can use
+   * (`PF_DEVICE_IDS` narrowed to `kernelVfDrivers`): the node rules select on these.
+   */
+  public readonly pfDeviceIds: string[];
 
   constructor(scope: Construct, id: string, props: QatDevicePluginProps = {}) {
     super(scope, id);
@@ -165,6 +187,7 @@ export class QatDevicePlugin extends Construct {
     const configureVfs = props.configureVfs ?? true;
     this.services = configureVfs ? (props.services ?? QatServices.CRYPTO) : undefined;
     const args = this.args(props);
+    this.pfDeviceIds = this.servingPfIds(props.kernelVfDrivers);
     const pfIds = this.pfIds(props);
     const nodeSelector = props.nodeSelector ?? { [QatDevicePlugin.READY_LABEL]: 'true', 'kubernetes.io/arch': 'amd64' };
     checkLabelMap(this, 'ATLS-QAT002', 'nodeSelector', nodeSelector);
@@ -180,6 +203,7 @@ export class QatDevicePlugin extends Construct {
     // Without a services config the kernel makes even devices crypto and odd ones compression.
     this.resourceNames = this.services ? [this.services.resourceName] : ['qat.intel.com/cy', 'qat.intel.com/dc'];
     reg.qatResources = this.resourceNames;
+    reg.qatNodeSelector = nodeSelector;
 
     if (props.createNamespace ?? true) {
       this.namespaceObject = privilegedNamespace(this, this.namespace,
@@ -275,8 +299,18 @@ export class QatDevicePlugin extends Construct {
     return args;
   }
 
+  /** The PFs whose VFs the plugin registers (by their kernel VF driver) and that can serve Envoy. */
+  private servingPfIds(drivers: QatVfDriver[] = DEFAULT_VF_DRIVERS): string[] {
+    const ids = drivers.flatMap((d) => ENVOY_PF_IDS_BY_VF_DRIVER[d] ?? []);
+    if (ids.length === 0) {
+      throw ruleError('ATLS-QAT002', this, 'kernelVfDrivers',
+        `none of ${drivers.join(',')} serves Envoy: qatlib and the plugin's qat.intel.com/cy need Gen4 or later VFs (4xxxvf, 420xxvf, 6xxxvf)`);
+    }
+    return QatDevicePlugin.PF_DEVICE_IDS.filter((id) => ids.includes(id));
+  }
+
   private pfIds(props: QatDevicePluginProps): string[] {
-    const ids = props.enabledPfIds ?? QatDevicePlugin.PF_DEVICE_IDS;
+    const ids = props.enabledPfIds ?? this.pfDeviceIds;
     if (!Array.isArray(ids) || ids.length === 0) throw ruleError('ATLS-QAT002', this, 'enabledPfIds', 'list at least one PCI device id');
     ids.forEach((v, i) => {
       if (typeof v !== 'string' || !PF_ID.test(v)) {

@@ -6,6 +6,32 @@ import { ruleError } from './rules';
 import { checkEnum, checkInt, checkLabel, checkLabelMap } from './validation';
 import { Versions } from './versions';
 
+/**
+ * How host preparation lets Envoy's non-root user open the VFIO group devices of its QAT VFs.
+ */
+export class VfioOwnership {
+  /**
+   * A udev rule (`/etc/udev/rules.d/99-qat-vfio-owner.rules`) makes every VFIO group node on the
+   * host, `/dev/vfio/<group>`, owned by `vfioUid`, now and whenever it is re-created. Works with
+   * any runtime, but any container running as that uid that gets a VFIO group can use it.
+   */
+  public static readonly UDEV_RULE = new VfioOwnership('udev-rule');
+  /**
+   * The container runtime gives each container the devices allocated to it owned by the
+   * container's runAsUser/runAsGroup (`device_ownership_from_security_context`, a containerd or
+   * CRI-O config drop-in; the runtime is restarted once). Host nodes stay root's. It applies to
+   * every container on the node: any non-root container owns the devices it is given.
+   */
+  public static readonly FROM_SECURITY_CONTEXT = new VfioOwnership('from-security-context');
+
+  /** The method's name. */
+  public readonly name: string;
+
+  private constructor(name: string) {
+    this.name = name;
+  }
+}
+
 /** The container runtime whose memlock limit host preparation raises. */
 export enum ContainerRuntime {
   /** containerd (`containerd.service`). */
@@ -23,13 +49,17 @@ export interface QatHostPrepOptions {
    */
   readonly loadVfioPci?: boolean;
   /**
-   * Make the VFIO group nodes `/dev/vfio/<group>` owned by `vfioUid`, now and whenever they are
-   * re-created (udev rule `/etc/udev/rules.d/99-qat-vfio-owner.rules`).
+   * Let Envoy's non-root user open the VFIO group devices, as `vfioOwnership` says.
    * @default true
    */
   readonly vfioAccess?: boolean;
   /**
-   * Owner of the VFIO group nodes: the uid Envoy runs as.
+   * How the VFIO group devices become Envoy's.
+   * @default VfioOwnership.UDEV_RULE
+   */
+  readonly vfioOwnership?: VfioOwnership;
+  /**
+   * Owner of the VFIO group nodes with `VfioOwnership.UDEV_RULE`: the uid Envoy runs as.
    * @default 65532 (Envoy Gateway's non-root Envoy user)
    */
   readonly vfioUid?: number;
@@ -46,7 +76,8 @@ export interface QatHostPrepOptions {
    */
   readonly memlockBytes?: number;
   /**
-   * The container runtime of the nodes.
+   * The container runtime of the nodes (for the memlock drop-in and
+   * `VfioOwnership.FROM_SECURITY_CONTEXT`).
    * @default ContainerRuntime.CONTAINERD
    */
   readonly containerRuntime?: ContainerRuntime;
@@ -78,7 +109,8 @@ export interface QatHostPrepProps extends QatHostPrepOptions {
 
 /**
  * A privileged DaemonSet that prepares QAT hosts: loads and persists `vfio_pci`, gives the
- * VFIO group nodes to Envoy's user and raises the container runtime's memlock limit. The
+ * VFIO group devices to Envoy's user (udev rule, or the runtime's device ownership from the
+ * security context) and raises the container runtime's memlock limit. The
  * script runs in the host's namespaces, is idempotent, writes only its own files, and then the
  * pod sleeps, so nodes that join later are prepared too.
  */
@@ -137,18 +169,30 @@ export class QatHostPrep extends Construct {
 function environment(scope: Construct, props: QatHostPrepOptions): k8s.EnvVar[] {
   const vfio = props.vfioAccess ?? true;
   const memlock = props.raiseMemlock ?? true;
-  if (!vfio && props.vfioUid !== undefined) throw ruleError('ATLS-QAT002', scope, 'vfioUid', 'needs vfioAccess');
-  if (!memlock && (props.memlockBytes !== undefined || props.containerRuntime !== undefined)) {
-    throw ruleError('ATLS-QAT002', scope, props.memlockBytes !== undefined ? 'memlockBytes' : 'containerRuntime', 'needs raiseMemlock');
+  if (!vfio && (props.vfioUid !== undefined || props.vfioOwnership !== undefined)) {
+    throw ruleError('ATLS-QAT002', scope, props.vfioUid !== undefined ? 'vfioUid' : 'vfioOwnership', 'needs vfioAccess');
   }
-  const uid = vfio ? checkInt(scope, 'ATLS-QAT002', 'vfioUid', props.vfioUid ?? 65532, 0, 2 ** 32 - 2) : undefined;
+  const ownership = props.vfioOwnership ?? VfioOwnership.UDEV_RULE;
+  if (!(ownership instanceof VfioOwnership)) throw ruleError('ATLS-QAT002', scope, 'vfioOwnership', `'${ownership}' is not a VfioOwnership`);
+  const udev = vfio && ownership === VfioOwnership.UDEV_RULE;
+  const fromContext = vfio && ownership === VfioOwnership.FROM_SECURITY_CONTEXT;
+  if (fromContext && props.vfioUid !== undefined) {
+    throw ruleError('ATLS-QAT002', scope, 'vfioUid', 'with VfioOwnership.FROM_SECURITY_CONTEXT the owner is the Envoy container\'s runAsUser');
+  }
+  if (!memlock && props.memlockBytes !== undefined) throw ruleError('ATLS-QAT002', scope, 'memlockBytes', 'needs raiseMemlock');
+  if (!memlock && !fromContext && props.containerRuntime !== undefined) {
+    throw ruleError('ATLS-QAT002', scope, 'containerRuntime', 'needs raiseMemlock or VfioOwnership.FROM_SECURITY_CONTEXT');
+  }
+  const uid = udev ? checkInt(scope, 'ATLS-QAT002', 'vfioUid', props.vfioUid ?? 65532, 0, 2 ** 32 - 2) : undefined;
   // qatlib needs 16 MiB per VF; below 1 MiB is a mistake, not a limit.
   const bytes = memlock ? checkInt(scope, 'ATLS-QAT002', 'memlockBytes', props.memlockBytes ?? 134217728, 1048576) : undefined;
-  const runtime = memlock ? checkEnum(scope, 'ATLS-QAT002', 'containerRuntime', props.containerRuntime ?? ContainerRuntime.CONTAINERD, ContainerRuntime) : undefined;
+  const runtime = memlock || fromContext
+    ? checkEnum(scope, 'ATLS-QAT002', 'containerRuntime', props.containerRuntime ?? ContainerRuntime.CONTAINERD, ContainerRuntime) : undefined;
   return [
     { name: 'QAT_PREP_LOAD_VFIO_PCI', value: String(props.loadVfioPci ?? true) },
     { name: 'QAT_PREP_VFIO_OWNER', value: uid === undefined ? '' : String(uid) },
     { name: 'QAT_PREP_RUNTIME', value: runtime ?? '' },
+    { name: 'QAT_PREP_DEVICE_OWNERSHIP', value: String(fromContext) },
     { name: 'QAT_PREP_MEMLOCK', value: bytes === undefined ? '' : String(bytes) },
   ];
 }

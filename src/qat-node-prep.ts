@@ -54,11 +54,14 @@ export class QatNodePrep extends Construct {
       feature: 'pci.device',
       matchExpressions: {
         vendor: { op: Op.IN, value: ['8086'] },
-        device: { op: Op.IN, value: QatDevicePlugin.PF_DEVICE_IDS },
+        // Only PFs whose VFs the plugin advertises as a resource Envoy can use: a C62x node
+        // labelled ready would get the plugin but never a qat.intel.com/cy to schedule on.
+        device: { op: Op.IN, value: this.devicePlugin.pfDeviceIds },
         class: { op: Op.IN, value: ['0b40'] },
       },
     };
-    // Intel's `intel.qat` rule (v0.36.0), so either install labels nodes the same way.
+    // Intel's `intel.qat` rule (v0.36.0) narrowed to the PFs that can serve Envoy: Intel's also
+    // labels C62x (37c8), whose VFs get no qat.intel.com/cy.
     this.readinessRule = new NodeFeatureRule(this, 'ReadinessRule', {
       metadata: { name: 'atls-qat-ready' },
       spec: {

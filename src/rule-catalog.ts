@@ -37,7 +37,7 @@ export const RULE_CATALOG = {
   'ATLS-AFF001': { level: 'error', acknowledgeable: false, description: 'CryptoMB with REQUIRED placement needs Node Feature Discovery labels (CryptoMbAffinity or NodeFeatureDiscovery.useExisting).' },
   'ATLS-QAT001': { level: 'error', acknowledgeable: false, description: 'A QAT gateway must request a resource the app\'s QAT device plugin advertises for its configured services.' },
   'ATLS-QAT002': { level: 'error', acknowledgeable: false, description: 'QAT device plugin and host preparation settings must be valid (flags, PCI ids, uid, memlock, node selector).' },
-  'ATLS-BENCH001': { level: 'error', acknowledgeable: true, description: 'A benchmarked accelerated gateway needs a software KeyProvider baseline of the same shape and placement among the targets.' },
+  'ATLS-BENCH001': { level: 'error', acknowledgeable: true, description: 'A benchmarked accelerated gateway needs a software KeyProvider baseline of the same shape and placement (QAT: onQatNodes) among the targets.' },
   'ATLS-BENCH002': { level: 'error', acknowledgeable: false, description: 'HandshakeBenchmark props must be valid: targets, hostname, concurrency, duration, qps, client resources, images.' },
   'ATLS-GRD001': { level: 'error', acknowledgeable: false, description: 'EnvoyPatchPolicyGuard props must be valid: exempt namespaces are distinct DNS-1123 labels, allowed patches non-empty CEL conditions with balanced brackets and quotes.' },
 } as const satisfies Record<string, RuleDefinition>;

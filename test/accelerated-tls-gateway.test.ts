@@ -44,11 +44,13 @@ describe('QAT gateway (the seed scenario)', () => {
     });
   });
 
-  test('EnvoyProxy pins the contrib image, requests QAT, pins amd64, sizes concurrency', () => {
+  test('EnvoyProxy pins the contrib image, requests QAT, pins amd64, sizes concurrency, logs the QAT start', () => {
     const ep = find(objects, 'EnvoyProxy');
     const resources = { 'cpu': '1000m', 'memory': '4096Mi', 'qat.intel.com/cy': '1' };
     expect(ep.spec).toEqual({
       concurrency: 1,
+      // Envoy Gateway's defaults (warn, misc:error) with the connection logger, where QAT says it started, at info.
+      logging: { level: { default: 'warn', connection: 'info', misc: 'error' } },
       provider: {
         type: 'Kubernetes',
         kubernetes: {

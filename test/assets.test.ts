@@ -4,10 +4,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assetPath, HANDSHAKE_BENCHMARK_ASSET, QAT_HOST_PREP_ASSET, readAsset } from '../src/assets';
+import { assetPath, HANDSHAKE_BENCHMARK_ASSET, HANDSHAKE_BENCHMARK_MODULES, QAT_HOST_PREP_ASSET, readAsset } from '../src/assets';
 
 const ROOT = path.join(__dirname, '..');
-const ASSETS = [QAT_HOST_PREP_ASSET, HANDSHAKE_BENCHMARK_ASSET];
+const ASSETS = [QAT_HOST_PREP_ASSET, HANDSHAKE_BENCHMARK_ASSET, ...HANDSHAKE_BENCHMARK_MODULES];
 
 test('every asset is read from the assets/ directory at the package root', () => {
   for (const name of ASSETS) {
@@ -32,9 +32,11 @@ test('the benchmark script byte-compiles (Python 3), and a broken copy does not'
     const compile = (src: string) => spawnSync('python3', ['-c',
       'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)',
       src, path.join(tmp, 'out.pyc')], { encoding: 'utf8' });
-    const ok = compile(assetPath(HANDSHAKE_BENCHMARK_ASSET));
-    expect(ok.stderr).toBe('');
-    expect(ok.status).toBe(0);
+    for (const name of [HANDSHAKE_BENCHMARK_ASSET, ...HANDSHAKE_BENCHMARK_MODULES]) {
+      const ok = compile(assetPath(name));
+      expect(ok.stderr).toBe('');
+      expect(ok.status).toBe(0);
+    }
     const broken = path.join(tmp, 'broken.py');
     fs.writeFileSync(broken, readAsset(HANDSHAKE_BENCHMARK_ASSET).replace('def main():', 'def main(:'));
     expect(compile(broken).status).not.toBe(0);

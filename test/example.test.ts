@@ -28,7 +28,12 @@ test('the example reproduces the seed: QAT, CryptoMB and software gateways over 
 });
 
 test('the example benchmarks each accelerated gateway against the baseline of its shape and placement', () => {
-  const cm = synthExample().find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'handshake-benchmark');
+  const objects = synthExample();
+  // The QAT baseline runs where the QAT gateway lands: the nodes the QAT device plugin advertises VFs on.
+  const proxy = objects.find((o) => o.kind === 'EnvoyProxy' && o.metadata.name === 'default-eg-software');
+  const plugin = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'intel-qat-plugin');
+  expect(proxy.spec.provider.kubernetes.envoyDeployment.pod.nodeSelector).toEqual(plugin.spec.template.spec.nodeSelector);
+  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'handshake-benchmark');
   const targets = JSON.parse(cm.data['config.json']).targets;
   expect(targets.map((t: any) => [t.name, t.baseline])).toEqual([
     ['eg-software', null], ['eg-qat', 'eg-software'], ['eg-software-cryptomb', null], ['eg-cryptomb', 'eg-software-cryptomb'],

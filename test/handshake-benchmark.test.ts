@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
   AcceleratedTlsGateway, acknowledge, CryptoMbAffinity, EnvoyOptions, HandshakeBenchmark, HandshakeBenchmarkProps, KeyAlgorithm,
-  KeyProvider, NodePlacement, Rules, TlsCertificate, Versions,
+  KeyProvider, NodePlacement, QatNodePrep, Rules, TlsCertificate, Versions,
 } from '../src';
 import { find, newChart, synthApp } from './util';
 
@@ -23,7 +23,7 @@ function scenario(props: Partial<HandshakeBenchmarkProps> = {}) {
   const { app, chart } = newChart();
   new CryptoMbAffinity(chart, 'avx512');
   const targets = [
-    gw(chart, 'eg-software', KeyProvider.software()),
+    gw(chart, 'eg-software', KeyProvider.software({ onQatNodes: true })),
     gw(chart, 'eg-qat', KeyProvider.qat()),
     gw(chart, 'eg-software-cryptomb', KeyProvider.software({ placement: NodePlacement.REQUIRED })),
     gw(chart, 'eg-cryptomb', KeyProvider.cryptoMb()),
@@ -46,8 +46,11 @@ describe('the synthesized benchmark', () => {
     expect(bench.roles).toHaveLength(1);
   });
 
-  test('RBAC is minimal: get and list pods in the Envoy namespace, bound to the Job\'s ServiceAccount', () => {
-    expect(find(objects, 'Role').rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]);
+  test('RBAC is minimal: get and list pods in the Envoy namespace, get their logs for QAT, bound to the Job\'s ServiceAccount', () => {
+    expect(find(objects, 'Role').rules).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+    ]);
     expect(find(objects, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'handshake-benchmark', namespace: 'default' }]);
     expect(pod.serviceAccountName).toBe('handshake-benchmark');
   });
@@ -66,13 +69,17 @@ describe('the synthesized benchmark', () => {
     expect(config.targets[3].keyType).toBe('RSA');
   });
 
-  test('each target carries its provider\'s evidence: CryptoMB its batch stats, QAT none, a baseline nothing', () => {
-    expect(config.targets.map((t: any) => [t.name, t.evidence])).toEqual([
+  test('each target carries its provider\'s evidence: CryptoMB its batch stats, QAT its log lines, a baseline nothing', () => {
+    expect(config.targets.map((t: any) => [t.name, t.evidence && Object.keys(t.evidence)])).toEqual([
       ['eg-software', null],
-      ['eg-qat', { stats: [] }],
+      ['eg-qat', ['container', 'started', 'fallbacks', 'silent']],
       ['eg-software-cryptomb', null],
-      ['eg-cryptomb', { stats: ['envoy_cryptomb_rsa_queue_sizes_count', 'envoy_cryptomb_ecdsa_queue_sizes_count'] }],
+      ['eg-cryptomb', ['statSuffixes', 'queuedKeyTypes']],
     ]);
+    expect(config.targets[1].evidence.started).toBe('initialized QAT private key provider');
+    expect(config.targets[1].evidence.fallbacks.map((f: string[]) => f[0]))
+      .toEqual(['Failed to start QAT device.', 'Only RSA keys are supported.', 'Failed to start QAT.']);
+    expect(config.targets[3].evidence.statSuffixes).toEqual(['_cryptomb_rsa_queue_sizes_count', '_cryptomb_ecdsa_queue_sizes_count']);
   });
 
   test('a software baseline placed like CryptoMB gets the CryptoMB affinity', () => {
@@ -138,6 +145,33 @@ test('client placement, sizing, flags and a created restricted namespace', () =>
   expect(find(objects, 'RoleBinding').subjects[0].namespace).toBe('bench');
 });
 
+test('no QAT target: no access to logs', () => {
+  const { app, chart } = newChart();
+  new CryptoMbAffinity(chart, 'avx512');
+  const targets = [gw(chart, 'sw', KeyProvider.software({ placement: NodePlacement.REQUIRED })), gw(chart, 'cmb', KeyProvider.cryptoMb())];
+  new HandshakeBenchmark(chart, 'bench', { targets });
+  const objects = synthApp(app);
+  expect(find(objects, 'Role', 'handshake-benchmark').rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]);
+  const config = JSON.parse(find(objects, 'ConfigMap', 'handshake-benchmark').data['config.json']);
+  expect(config.targets.map((t: any) => t.evidence)).toEqual([null, {
+    statSuffixes: ['_cryptomb_rsa_queue_sizes_count', '_cryptomb_ecdsa_queue_sizes_count'], queuedKeyTypes: ['RSA', 'ECDSA'],
+  }]);
+});
+
+test('parallel client pods: an Indexed Job, and the clients may find and read each other in its namespace only', () => {
+  const { app } = scenario({ clientPods: 3, namespace: 'bench', createNamespace: true, cpu: Cpu.units(4) });
+  const objects = synthApp(app).filter((o) => o.metadata.name === 'handshake-benchmark');
+  const job = find(objects, 'Job');
+  expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 3, parallelism: 3 });
+  const roles = objects.filter((o) => o.kind === 'Role');
+  expect(roles.map((r) => [r.metadata.namespace, r.rules.map((x: any) => `${x.resources}:${x.verbs}`)])).toEqual([
+    ['bench', ['pods:get,list', 'pods/log:get']],
+    ['envoy-gateway-system', ['pods:get,list', 'pods/log:get']],
+  ]);
+  const config = JSON.parse(find(objects, 'ConfigMap').data['config.json']);
+  expect(config.clients).toEqual({ pods: 3, cpu: 4, namespace: 'bench', job: 'handshake-benchmark' });
+});
+
 describe('fairness (ATLS-BENCH001)', () => {
   function synthWith(build: (chart: Chart) => AcceleratedTlsGateway[]) {
     const { app, chart } = newChart();
@@ -152,9 +186,42 @@ describe('fairness (ATLS-BENCH001)', () => {
     expect(() => synthApp(app)).toThrow(/test\/bench: \[ATLS-BENCH001\] targets\[1\]: test\/cmb \(cryptomb\) has no software baseline of the same shape: closest is test\/sw, which differs in provider\.placement \(place the baseline/);
   });
 
+  test('a QAT gateway compared with a baseline not on QAT nodes is an error pointing at onQatNodes', () => {
+    const { app } = synthWith((c) => [gw(c, 'sw', KeyProvider.software()), gw(c, 'qat', KeyProvider.qat())]);
+    expect(() => synthApp(app)).toThrow(/test\/bench: \[ATLS-BENCH001\] targets\[1\]: test\/qat \(qat\) has no software baseline of the same shape: closest is test\/sw, which differs in provider\.placement \(set the onQatNodes option of the baseline's software KeyProvider\)/);
+  });
+
+  test('the QAT baseline is placed where the QAT gateway lands: the app\'s QAT device plugin nodes', () => {
+    const { app, chart } = newChart();
+    new QatNodePrep(chart, 'qat-prep', { nodeSelector: { 'pool': 'qat', 'kubernetes.io/arch': 'amd64' } });
+    const targets = [gw(chart, 'sw', KeyProvider.software({ onQatNodes: true })), gw(chart, 'qat', KeyProvider.qat())];
+    new HandshakeBenchmark(chart, 'bench', { targets });
+    const objects = synthApp(app);
+    const pod = (name: string) => find(objects, 'EnvoyProxy', `default-${name}`).spec.provider.kubernetes.envoyDeployment.pod;
+    expect(pod('sw').nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64', 'pool': 'qat' });
+    expect(find(objects, 'DaemonSet', 'intel-qat-plugin').spec.template.spec.nodeSelector).toEqual(pod('sw').nodeSelector);
+    // The QAT gateway lands there through its VF request, which only those nodes advertise.
+    expect(pod('qat').nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
+    expect(JSON.parse(find(objects, 'ConfigMap', 'handshake-benchmark').data['config.json']).targets[1].baseline).toBe('sw');
+  });
+
+  test('without a QAT device plugin in the app, the baseline selects Intel\'s QAT readiness label', () => {
+    const { app, chart } = newChart();
+    gw(chart, 'sw', KeyProvider.software({ onQatNodes: true }));
+    const proxy = find(synthApp(app), 'EnvoyProxy', 'default-sw');
+    expect(proxy.spec.provider.kubernetes.envoyDeployment.pod.nodeSelector)
+      .toEqual({ 'kubernetes.io/arch': 'amd64', 'intel.feature.node.kubernetes.io/qat': 'true' });
+  });
+
+  test('a baseline placed like QAT and like CryptoMB at once is an error', () => {
+    const { chart } = newChart();
+    expect(() => gw(chart, 'sw', KeyProvider.software({ onQatNodes: true, placement: NodePlacement.REQUIRED })))
+      .toThrow(/test\/sw: \[ATLS-GW005\] provider\.onQatNodes: /);
+  });
+
   test('sizes must match: cpu, memory, concurrency, replicas, image', () => {
     const { app } = synthWith((c) => [
-      gw(c, 'sw', KeyProvider.software(), { cpu: Cpu.units(2), replicas: 2 }),
+      gw(c, 'sw', KeyProvider.software({ onQatNodes: true }), { cpu: Cpu.units(2), replicas: 2 }),
       gw(c, 'qat', KeyProvider.qat(), { cpu: Cpu.units(1), replicas: 2 }),
     ]);
     expect(() => synthApp(app)).toThrow(/targets\[1\]: .*differs in envoy\.cpu, envoy\.concurrency/);
@@ -173,7 +240,8 @@ describe('fairness (ATLS-BENCH001)', () => {
   });
 
   test('every matching software gateway is a valid baseline; the first one is used', () => {
-    const { app } = synthWith((c) => [gw(c, 'qat', KeyProvider.qat()), gw(c, 'sw-a', KeyProvider.software()), gw(c, 'sw-b', KeyProvider.software())]);
+    const sw = () => KeyProvider.software({ onQatNodes: true });
+    const { app } = synthWith((c) => [gw(c, 'qat', KeyProvider.qat()), gw(c, 'sw-a', sw()), gw(c, 'sw-b', sw())]);
     const config = JSON.parse(find(synthApp(app), 'ConfigMap', 'handshake-benchmark').data['config.json']);
     expect(config.targets.map((t: any) => t.baseline)).toEqual(['sw-a', null, null]);
   });
@@ -194,6 +262,8 @@ describe('props (ATLS-BENCH002)', () => {
     ['a bad namespace', { namespace: 'Bench' }, /\[ATLS-GW005\].*namespace/],
     ['zero cpu', { cpu: Cpu.millis(0) }, /cpu: must be positive/],
     ['an image with spaces', { fortioImage: 'fortio fortio' }, /fortioImage/],
+    ['zero client pods', { clientPods: 0 }, /benchmark\/bench: \[ATLS-BENCH002\] clientPods: 0 is not an integer within 1–100/],
+    ['fractional client pods', { clientPods: 1.5 }, /clientPods: 1\.5/],
   ];
   test.each(cases)('%s is an error naming the prop', (_name, props, message) => {
     expect(() => scenario(props)).toThrow(message);
@@ -213,11 +283,12 @@ describe('props (ATLS-BENCH002)', () => {
       hostname: fc.option(fc.oneof(fc.domain(), fc.string({ maxLength: 12 }))),
       namespace: fc.option(fc.oneof(fc.constantFrom('bench', 'default'), fc.string({ maxLength: 8 }))),
       cpuMillis: fc.integer({ min: -10, max: 4000 }),
+      clientPods: fc.oneof(fc.integer({ min: -2, max: 120 }), fc.double()),
     }, { requiredKeys: [] });
     fc.assert(fc.property(props, (p) => {
       const app = new App();
       const chart = new Chart(app, 'test');
-      const targets = [gw(chart, 'sw', KeyProvider.software()), gw(chart, 'qat', KeyProvider.qat())];
+      const targets = [gw(chart, 'sw', KeyProvider.software({ onQatNodes: true })), gw(chart, 'qat', KeyProvider.qat())];
       try {
         new HandshakeBenchmark(chart, 'b', {
           targets,
@@ -227,11 +298,12 @@ describe('props (ATLS-BENCH002)', () => {
           namespace: p.namespace ?? undefined,
           duration: p.seconds === undefined ? undefined : Duration.millis(p.seconds * 1000),
           cpu: p.cpuMillis === undefined ? undefined : Cpu.millis(p.cpuMillis),
+          clientPods: p.clientPods,
         });
         app.synth();
       } catch (e) {
         expect(e).toBeInstanceOf(Error);
-        expect((e as Error).message).toMatch(/^test\/b: \[ATLS-[A-Z]+\d+\] (concurrency|qps|duration|hostname|namespace|cpu):/);
+        expect((e as Error).message).toMatch(/^test\/b: \[ATLS-[A-Z]+\d+\] (concurrency|qps|duration|hostname|namespace|cpu|clientPods):/);
       }
     }), { numRuns: 1000 });
   });

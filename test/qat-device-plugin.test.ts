@@ -33,11 +33,11 @@ describe('the plugin DaemonSet against the upstream v0.36.0 render', () => {
     // The intended differences, and nothing else:
     expect(diffPaths(upstream, ours)).toEqual([
       '.metadata.namespace', // upstream has none: kubectl's current namespace
-      '.spec.template.spec.initContainers[0].env[1]', // ENABLED_QAT_PF_PCIIDS, explicit (the script's default list)
+      '.spec.template.spec.initContainers[0].env[1]', // ENABLED_QAT_PF_PCIIDS, explicit: the PFs whose VFs serve Envoy
       `.spec.template.spec.nodeSelector.${READY}`, // only nodes NFD found ready (PF, intel_qat, vfio-pci)
     ]);
     expect(ours.metadata.namespace).toBe(NS);
-    expect(ours.spec.template.spec.initContainers[0].env[1]).toEqual({ name: 'ENABLED_QAT_PF_PCIIDS', value: '37c8 4940 4942 4944 4946 4948' });
+    expect(ours.spec.template.spec.initContainers[0].env[1]).toEqual({ name: 'ENABLED_QAT_PF_PCIIDS', value: '4940 4942 4944 4946' });
     expect(ours.spec.template.spec.nodeSelector).toEqual({ [READY]: 'true', 'kubernetes.io/arch': 'amd64' });
   });
 

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { QatHostPrep } from '../src';
+import { ContainerRuntime, QatHostPrep, VfioOwnership } from '../src';
 import { find, newChart, synthApp } from './util';
 
 /** The shipped file itself: what is linted and run here is what the DaemonSet runs. */
@@ -12,7 +12,9 @@ const SCRIPT = path.join(__dirname, '..', 'assets', 'qat-host-prep.sh');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-qat-prep-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const ALL_ON = { QAT_PREP_LOAD_VFIO_PCI: 'true', QAT_PREP_VFIO_OWNER: '65532', QAT_PREP_RUNTIME: 'containerd', QAT_PREP_MEMLOCK: '134217728' };
+const ALL_ON = {
+  QAT_PREP_LOAD_VFIO_PCI: 'true', QAT_PREP_VFIO_OWNER: '65532', QAT_PREP_RUNTIME: 'containerd', QAT_PREP_DEVICE_OWNERSHIP: 'false', QAT_PREP_MEMLOCK: '134217728',
+};
 
 /** The DaemonSet's environment for the given host-prep props. */
 function envOf(props: object = {}): Record<string, string> {
@@ -50,7 +52,7 @@ class FakeNode {
   private readonly bin: string;
   private readonly log: string;
 
-  constructor(opts: { vfioLoaded?: boolean; units?: string[] } = {}) {
+  constructor(opts: { vfioLoaded?: boolean; units?: string[]; containerdConfig?: string } = {}) {
     const dir = fs.mkdtempSync(path.join(tmp, 'node-'));
     this.root = path.join(dir, 'root');
     this.bin = path.join(dir, 'bin');
@@ -66,6 +68,7 @@ class FakeNode {
     this.write('etc/systemd/system/containerd.service.d/memlock.conf', '[Service]\nLimitMEMLOCK=134217728\n');
     this.write('etc/udev/rules.d/60-other.rules', 'SUBSYSTEM=="net", NAME="eth0"\n');
     if (opts.vfioLoaded) fs.mkdirSync(path.join(this.root, 'sys/module/vfio_pci'), { recursive: true });
+    if (opts.containerdConfig !== undefined) this.write('etc/containerd/config.toml', opts.containerdConfig);
     fs.mkdirSync(this.bin);
     const units = (opts.units ?? ['containerd.service', 'crio.service']).join(' ');
     this.stub('modprobe', '[ "$1" = vfio_pci ] && mkdir -p "$ROOT/sys/module/vfio_pci"');
@@ -222,6 +225,7 @@ test('a node without the runtime unit fails before touching anything', () => {
 
 test.each([
   ['QAT_PREP_LOAD_VFIO_PCI', 'yes'], ['QAT_PREP_VFIO_OWNER', 'envoy'], ['QAT_PREP_RUNTIME', 'docker'], ['QAT_PREP_MEMLOCK', '1G'],
+  ['QAT_PREP_DEVICE_OWNERSHIP', 'yes'],
 ])('a bad %s is refused before any step', (name, value) => {
   const node = new FakeNode();
   const before = node.tree();
@@ -229,6 +233,78 @@ test.each([
   expect(r.status).toBe(1);
   expect(r.out).toContain(name);
   expect(changes(before, r.tree)).toEqual([]);
+});
+
+describe('device ownership from the security context instead of the udev rule', () => {
+  const imports = 'imports = ["/etc/containerd/conf.d/*.toml"]\n';
+  const v2 = `version = 2\n${imports}[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "overlayfs"\n`;
+  const env = envOf({ vfioOwnership: VfioOwnership.FROM_SECURITY_CONTEXT });
+
+  test('the DaemonSet passes these switches: no udev owner, the runtime drop-in on', () => {
+    expect(env).toEqual({ ...ALL_ON, QAT_PREP_VFIO_OWNER: '', QAT_PREP_DEVICE_OWNERSHIP: 'true' });
+  });
+
+  test('containerd (config version 2): one drop-in in the imported directory, the runtime restarted once, twice a no-op', () => {
+    const node = new FakeNode({ vfioLoaded: true, containerdConfig: v2 });
+    const before = node.tree();
+    const first = node.run(env);
+    expect(first.status).toBe(0);
+    expect(changes(before, first.tree)).toEqual([
+      '+ etc/containerd/conf.d',
+      '+ etc/containerd/conf.d/99-qat-device-ownership.toml',
+      '+ etc/modules-load.d/qat-vfio-pci.conf',
+      '+ etc/systemd/system/containerd.service.d/99-qat-memlock.conf',
+    ]);
+    expect(node.read('etc/containerd/conf.d/99-qat-device-ownership.toml'))
+      .toBe(`${HEADER}version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  device_ownership_from_security_context = true\n`);
+    // The host's VFIO nodes keep their owner: the runtime sets it per container.
+    expect(first.tree['dev/vfio/12']).toBe(before['dev/vfio/12']);
+    expect(first.calls).toEqual(['systemctl cat containerd.service', 'systemctl daemon-reload', 'systemctl restart containerd.service']);
+    const second = node.run(env);
+    expect(changes(first.tree, second.tree)).toEqual([]);
+    expect(second.calls).toEqual(['systemctl cat containerd.service']);
+  });
+
+  test('containerd 2 (config version 3) gets the CRI runtime plugin\'s table; without memlock, no daemon-reload', () => {
+    const node = new FakeNode({ vfioLoaded: true, containerdConfig: `version = 3\n${imports}` });
+    const r = node.run(envOf({ vfioOwnership: VfioOwnership.FROM_SECURITY_CONTEXT, raiseMemlock: false }));
+    expect(r.status).toBe(0);
+    expect(node.read('etc/containerd/conf.d/99-qat-device-ownership.toml'))
+      .toBe(`${HEADER}version = 3\n[plugins."io.containerd.cri.v1.runtime"]\n  device_ownership_from_security_context = true\n`);
+    expect(r.calls).toEqual(['systemctl cat containerd.service', 'systemctl restart containerd.service']);
+    expect(r.tree['etc/systemd/system/containerd.service.d/99-qat-memlock.conf']).toBeUndefined();
+  });
+
+  test('CRI-O reads its drop-in directory by default', () => {
+    const node = new FakeNode({ vfioLoaded: true });
+    const r = node.run(envOf({ vfioOwnership: VfioOwnership.FROM_SECURITY_CONTEXT, containerRuntime: ContainerRuntime.CRIO }));
+    expect(r.status).toBe(0);
+    expect(node.read('etc/crio/crio.conf.d/99-qat-device-ownership.conf'))
+      .toBe(`${HEADER}[crio.runtime]\ndevice_ownership_from_security_context = true\n`);
+    expect(r.calls.filter((c) => c.includes('restart'))).toEqual(['systemctl restart crio.service']);
+  });
+
+  test.each([
+    ['no main config', undefined, /\/etc\/containerd\/config.toml does not exist/],
+    ['a main config that does not import conf.d', 'version = 2\n', /does not import \/etc\/containerd\/conf.d\/\*.toml: add imports = /],
+    ['a version 1 config', imports, /config version '1'; 2 or 3 is needed/],
+  ])('containerd with %s: refused before anything is touched, the main config never written', (_name, config, message) => {
+    const node = new FakeNode({ vfioLoaded: true, containerdConfig: config });
+    const before = node.tree();
+    const r = node.run(env);
+    expect(r.status).toBe(1);
+    expect(r.out).toMatch(message);
+    expect(changes(before, r.tree)).toEqual([]);
+  });
+});
+
+test.each([
+  ['vfioUid with FROM_SECURITY_CONTEXT', { vfioOwnership: VfioOwnership.FROM_SECURITY_CONTEXT, vfioUid: 1000 }, /vfioUid: with VfioOwnership.FROM_SECURITY_CONTEXT the owner is/],
+  ['vfioOwnership without vfioAccess', { vfioAccess: false, vfioOwnership: VfioOwnership.UDEV_RULE }, /vfioOwnership: needs vfioAccess/],
+  ['containerRuntime without a runtime step', { raiseMemlock: false, containerRuntime: ContainerRuntime.CRIO }, /containerRuntime: needs raiseMemlock or VfioOwnership.FROM_SECURITY_CONTEXT/],
+  ['a vfioOwnership that is not one', { vfioOwnership: 'udev' }, /vfioOwnership: 'udev' is not a VfioOwnership/],
+])('%s is an error naming the prop', (_name, props, message) => {
+  expect(() => envOf(props)).toThrow(message);
 });
 
 describe('the DaemonSet wrapper', () => {

@@ -6,7 +6,7 @@ import * as fc from 'fast-check';
 import { DaemonSet } from 'kubernetes-models/apps/v1';
 import * as YAML from 'yaml';
 import {
-  ContainerRuntime, NodeFeatureDiscovery, QatDevicePlugin, QatHostPrep, QatNodePrep, QatNodePrepProps, QatServices,
+  ContainerRuntime, NodeFeatureDiscovery, QatDevicePlugin, QatHostPrep, QatNodePrep, QatNodePrepProps, QatServices, QatVfDriver,
 } from '../src';
 import { find, newChart, synthApp, upstreamFile } from './util';
 import { AppRegistry } from '../src/app-registry';
@@ -26,6 +26,35 @@ function own(p: QatNodePrep): string[] {
 
 const PF_LABEL = 'atls.feature.node.kubernetes.io/qat-pf';
 
+function intelQatRule(): any {
+  return YAML.parseAllDocuments(upstreamFile('reference', 'intel-nfd-node-feature-rules-v0.36.0.yaml')).map((d) => d.toJSON())
+    .flatMap((d) => d.spec.rules).find((r: any) => r.name === 'intel.qat');
+}
+
+/** The PCI device ids a rule of QatNodePrep matches. */
+function ruleDevices(objects: any[], name: string): string[] {
+  return find(objects, 'NodeFeatureRule', name).spec.rules[0].matchFeatures.find((f: any) => f.feature === 'pci.device').matchExpressions.device.value;
+}
+
+describe('QAT generations: the nodes labelled are those whose VFs the plugin advertises for Envoy', () => {
+  test('Gen6 (4948) only when the plugin registers 6xxxvf VFs', () => {
+    const { objects } = prep({ kernelVfDrivers: [QatVfDriver.DRIVER_4XXXVF, QatVfDriver.DRIVER_6XXXVF] });
+    expect(ruleDevices(objects, 'atls-qat-ready')).toEqual(['4940', '4942', '4944', '4948']);
+    expect(ruleDevices(objects, 'atls-qat-pf')).toEqual(['4940', '4942', '4944', '4948']);
+    expect(find(objects, 'DaemonSet', 'intel-qat-plugin').spec.template.spec.initContainers[0].env[1].value).toBe('4940 4942 4944 4948');
+  });
+
+  test('C62x alone (c6xxvf) is an error naming the prop: its VFs never get qat.intel.com/cy', () => {
+    expect(() => prep({ kernelVfDrivers: [QatVfDriver.DRIVER_C6XXVF] }))
+      .toThrow(/test\/qat\/DevicePlugin: \[ATLS-QAT002\] kernelVfDrivers: none of c6xxvf serves Envoy/);
+  });
+
+  test('C62x next to Gen4 adds no C62x PF to the rules', () => {
+    const { objects } = prep({ kernelVfDrivers: [QatVfDriver.DRIVER_C6XXVF, QatVfDriver.DRIVER_420XXVF] });
+    expect(ruleDevices(objects, 'atls-qat-ready')).toEqual(['4946']);
+  });
+});
+
 describe('the default QatNodePrep', () => {
   const { objects, prep: p, app } = prep();
 
@@ -40,27 +69,30 @@ describe('the default QatNodePrep', () => {
     ]);
   });
 
-  test('the readiness rule is Intel\'s intel.qat rule, field by field', () => {
-    const upstream = YAML.parseAllDocuments(upstreamFile('reference', 'intel-nfd-node-feature-rules-v0.36.0.yaml')).map((d) => d.toJSON())
-      .flatMap((d) => d.spec.rules).find((r: any) => r.name === 'intel.qat');
+  test('the readiness rule is Intel\'s intel.qat rule, field by field, narrowed to the PFs whose VFs serve Envoy', () => {
+    const upstream = intelQatRule();
     const rule = find(objects, 'NodeFeatureRule', 'atls-qat-ready');
+    // Intel's also lists C62x (37c8), whose VFs the plugin never advertises as qat.intel.com/cy, and
+    // 6xxx (4948), whose VFs the plugin's default -kernel-vf-drivers leaves out.
+    const pci = upstream.matchFeatures.find((f: any) => f.feature === 'pci.device');
+    expect(pci.matchExpressions.device.value).toEqual(['37c8', '4940', '4942', '4944', '4946', '4948']);
+    pci.matchExpressions.device.value = ['4940', '4942', '4944', '4946'];
     expect(rule.spec.rules).toEqual([upstream]);
     expect(upstream.labels).toEqual({ [QatDevicePlugin.READY_LABEL]: 'true' });
   });
 
   test('the PF-presence rule has the same PCI match and no module condition (host prep loads vfio-pci)', () => {
-    const upstream = YAML.parseAllDocuments(upstreamFile('reference', 'intel-nfd-node-feature-rules-v0.36.0.yaml')).map((d) => d.toJSON())
-      .flatMap((d) => d.spec.rules).find((r: any) => r.name === 'intel.qat');
     const rule = find(objects, 'NodeFeatureRule', 'atls-qat-pf');
+    const ready = find(objects, 'NodeFeatureRule', 'atls-qat-ready');
     expect(rule.spec.rules).toEqual([{
       name: 'atls.qat-pf',
       labels: { [PF_LABEL]: 'true' },
-      matchFeatures: [upstream.matchFeatures.find((f: any) => f.feature === 'pci.device')],
+      matchFeatures: [ready.spec.rules[0].matchFeatures.find((f: any) => f.feature === 'pci.device')],
     }]);
     expect(rule.spec.rules[0].matchFeatures[0].matchExpressions).toEqual({
       vendor: { op: 'In', value: ['8086'] },
       class: { op: 'In', value: ['0b40'] },
-      device: { op: 'In', value: ['37c8', '4940', '4942', '4944', '4946', '4948'] },
+      device: { op: 'In', value: ['4940', '4942', '4944', '4946'] },
     });
   });
 
@@ -144,6 +176,7 @@ test('steps, runtime, limit and tolerations reach the host-prep DaemonSet', () =
     { name: 'QAT_PREP_LOAD_VFIO_PCI', value: 'false' },
     { name: 'QAT_PREP_VFIO_OWNER', value: '101' },
     { name: 'QAT_PREP_RUNTIME', value: 'crio' },
+    { name: 'QAT_PREP_DEVICE_OWNERSHIP', value: 'false' },
     { name: 'QAT_PREP_MEMLOCK', value: '268435456' },
   ]);
   expect(pod.tolerations).toEqual(tolerations);

@@ -77,7 +77,8 @@ def define_edge(app: App) -> None:
     gateways = [
         ("qat", KeyProvider.qat(poll_delay=Duration.millis(1), fallback=True)),
         ("cryptomb", KeyProvider.crypto_mb(poll_delay=Duration.millis(1), fallback=True)),
-        ("software", KeyProvider.software()),
+        # The QAT gateway's baseline: the nodes its pods land on (where QAT VFs are advertised), no provider.
+        ("software", KeyProvider.software(on_qat_nodes=True)),
         # The CryptoMB gateway's baseline: the same node type (its REQUIRED affinity), no provider.
         ("software-cryptomb", KeyProvider.software(placement=NodePlacement.REQUIRED)),
     ]

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AppRegistry } from '../app-registry';
 import {
+  EnvoyProxySpecLogging,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity as PodAffinity,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategy as DeploymentStrategy,
 } from '../imports/gateway.envoyproxy.io';
@@ -17,12 +18,35 @@ export interface ProviderFinding {
 }
 
 /**
- * @internal What a benchmark reads from Envoy to tell whether the provider handled the
- * handshakes: counters of the provider's batches of private-key operations, summed.
+ * @internal Benchmark evidence of a provider that counts its batches of key operations in Envoy
+ * stats, in the scope of the listener that uses it (the script matches `envoy_listener_`… suffix,
+ * whatever the listener's address label or stat_prefix).
  */
-export interface BenchmarkEvidence {
-  readonly stats: string[];
+export interface StatsEvidence {
+  /** Prometheus name suffixes of the batch counters (histogram `_count`s). */
+  readonly statSuffixes: string[];
+  /** Key types whose every operation goes through a batch: none counted means fallback. */
+  readonly queuedKeyTypes: string[];
 }
+
+/**
+ * @internal Benchmark evidence of a provider that publishes no stats but logs whether it started,
+ * read from the Envoy pods through the API (`pods/log`). Envoy's default log format ends a line
+ * with `] <message>`.
+ */
+export interface LogEvidence {
+  /** The Envoy container. */
+  readonly container: string;
+  /** The message logged when the provider started. */
+  readonly started: string;
+  /** Messages logged when it did not, each with the reason the table shows. */
+  readonly fallbacks: Array<[string, string]>;
+  /** Why neither may appear in a log. */
+  readonly silent: string;
+}
+
+/** @internal What a benchmark reads from Envoy to tell whether the provider handled the handshakes. */
+export type BenchmarkEvidence = StatsEvidence | LogEvidence;
 
 /**
  * @internal An accelerated provider's identity in Envoy's config: the `provider_name` and the
@@ -56,6 +80,10 @@ export abstract class ProviderBehaviour {
   public readonly resourceName?: string;
   public readonly resourcesPerReplica?: number;
   public readonly placement?: NodePlacement;
+  /** Whether the Envoy pods run on QAT nodes (QAT through its VF request, a baseline by selector). */
+  public readonly onQatNodes: boolean = false;
+  /** How a software baseline is placed like this provider's pods (for error messages). */
+  public readonly baselineOption?: string;
 
   /** Constructor-tier checks of the provider's own props; `prop` is where it was passed. */
   public validate(_scope: IConstruct, _prop: string): void {}
@@ -77,6 +105,16 @@ export abstract class ProviderBehaviour {
 
   /** Node affinity of the Envoy pods (resolved at synth: node labels depend on the app). */
   public affinity(_reg: AppRegistry): PodAffinity | undefined {
+    return undefined;
+  }
+
+  /** Node selector of the Envoy pods beyond amd64 (resolved at synth: it depends on the app). */
+  public nodeSelector(_reg: AppRegistry): Record<string, string> | undefined {
+    return undefined;
+  }
+
+  /** Envoy's log levels (EnvoyProxy `logging`), when the provider needs other than Envoy Gateway's. */
+  public envoyLogging(): EnvoyProxySpecLogging | undefined {
     return undefined;
   }
 

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { AppRegistry } from '../app-registry';
 import { EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity as PodAffinity } from '../imports/gateway.envoyproxy.io';
 import { KeyAlgorithm, KeyType } from '../key-algorithm';
-import { BenchmarkEvidence, ProviderConfigType, ProviderFinding } from './behaviour';
+import { BenchmarkEvidence, ProviderConfigType, ProviderFinding, StatsEvidence } from './behaviour';
 import { HardwareProvider } from './hardware';
 import { CryptoMbProviderOptions, KeyProviderKind, NodePlacement } from './options';
 import { checkPlacement, cryptoMbAffinity, placementFindings } from './placement';
@@ -15,14 +15,29 @@ export const CRYPTOMB_CONFIG_TYPE: ProviderConfigType = {
 
 const RSA_BITS = [1024, 2048, 3072, 4096];
 
+/**
+ * CryptoMB samples its histograms `rsa_queue_sizes` and `ecdsa_queue_sizes` once per batch of
+ * private-key operations (contrib/cryptomb/private_key_providers/source/cryptomb_stats.h,
+ * ALL_CRYPTOMB_STATS), under `cryptomb.` in the transport socket factory context's scope
+ * (cryptomb_private_key_provider.cc: `generateCryptoMbStats("cryptomb", factory_context.statsScope())`),
+ * which for a listener is `listener.<stat_prefix, else address>.` (source/common/listener_manager/
+ * listener_impl.cc, `listenerStatsScope`). Envoy Gateway v1.9 sets no listener stat_prefix
+ * (internal/xds/translator/listener.go) and turns on the default tag extraction
+ * (internal/xds/bootstrap/bootstrap.yaml.tpl, `use_all_default_tags: true`), which moves the
+ * address into a label: `envoy_listener_cryptomb_rsa_queue_sizes_count{envoy_listener_address="0.0.0.0_10443"}`.
+ * RSA and ECDSA P-256 (the only curve `keyFit` lets through) are both always batched.
+ */
+const EVIDENCE: StatsEvidence = {
+  statSuffixes: ['_cryptomb_rsa_queue_sizes_count', '_cryptomb_ecdsa_queue_sizes_count'],
+  queuedKeyTypes: [KeyType.RSA, KeyType.ECDSA],
+};
+
 /** @internal AVX-512 multi-buffer crypto: RSA and ECDSA P-256, on AVX-512 nodes. */
 export class CryptoMbProvider extends HardwareProvider {
   public readonly kind = KeyProviderKind.CRYPTOMB;
   public readonly configType = CRYPTOMB_CONFIG_TYPE;
-  // Samples of the queue-size histograms: one per batch of private-key operations.
-  public readonly benchmarkEvidence: BenchmarkEvidence = {
-    stats: ['envoy_cryptomb_rsa_queue_sizes_count', 'envoy_cryptomb_ecdsa_queue_sizes_count'],
-  };
+  public readonly benchmarkEvidence: BenchmarkEvidence = EVIDENCE;
+  public readonly baselineOption = 'placement';
   public readonly placement: NodePlacement;
 
   constructor(options: CryptoMbProviderOptions) {

@@ -58,6 +58,14 @@ export interface SoftwareProviderOptions {
    * @default NodePlacement.ANY (no affinity)
    */
   readonly placement?: NodePlacement;
+  /**
+   * Place the Envoy pods on QAT-ready nodes, where a QAT gateway's pods land (they request a QAT
+   * VF, which only the nodes the app's QAT device plugin runs on advertise), so a benchmark
+   * baseline runs on the same node type as the QAT gateway it is compared with. The node
+   * selector is the plugin's (by default `QatDevicePlugin.READY_LABEL: 'true'`).
+   * @default false
+   */
+  readonly onQatNodes?: boolean;
 }
 
 /** The kind of private key provider. */

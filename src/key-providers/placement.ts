@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { AppRegistry, NfdMode } from '../app-registry';
 import { EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity as PodAffinity } from '../imports/gateway.envoyproxy.io';
+import { QatDevicePlugin } from '../qat-device-plugin';
 import { ruleError } from '../rules';
 import { ProviderFinding } from './behaviour';
 import { NodePlacement } from './options';
@@ -21,6 +22,14 @@ export function cryptoMbAffinity(placement: NodePlacement | undefined, reg: AppR
     return { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions } }] } };
   }
   return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] } } };
+}
+
+/**
+ * @internal Where QAT VFs are advertised, so where a QAT gateway's pods land: the nodes of the
+ * app's QAT device plugin, else those with Intel's QAT readiness label.
+ */
+export function qatNodeSelector(reg: AppRegistry): Record<string, string> {
+  return reg.qatNodeSelector ?? { [QatDevicePlugin.READY_LABEL]: 'true', 'kubernetes.io/arch': 'amd64' };
 }
 
 /** @internal A placement prop must be a NodePlacement (jsii callers can pass any string). */

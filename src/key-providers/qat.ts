@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { AppRegistry } from '../app-registry';
 import {
+  EnvoyProxySpecLogging, EnvoyProxySpecLoggingLevel as Level,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategy as DeploymentStrategy,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategyRollingUpdateMaxSurge as MaxSurge,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategyRollingUpdateMaxUnavailable as MaxUnavailable,
@@ -8,7 +9,7 @@ import {
 import { KeyAlgorithm, KeyType } from '../key-algorithm';
 import { ruleError } from '../rules';
 import { checkResourceName } from '../validation';
-import { BenchmarkEvidence, ProviderConfigType, ProviderFinding } from './behaviour';
+import { BenchmarkEvidence, LogEvidence, ProviderConfigType, ProviderFinding } from './behaviour';
 import { HardwareProvider } from './hardware';
 import { KeyProviderKind, QatProviderOptions } from './options';
 
@@ -18,12 +19,33 @@ export const QAT_CONFIG_TYPE: ProviderConfigType = {
   typeUrl: 'type.googleapis.com/envoy.extensions.private_key_providers.qat.v3alpha.QatPrivateKeyMethodConfig',
 };
 
+/**
+ * QAT publishes no stats, but logs whether it started (contrib/qat/private_key_providers/source/
+ * at Envoy v1.39): qat.cc `QatManager` warns "Failed to start QAT device." when qatlib's
+ * icp_sal_userStart fails; qat_private_key_provider.cc warns "Only RSA keys are supported." and
+ * "Failed to start QAT.", and logs "initialized QAT private key provider" at info, all on Envoy's
+ * `connection` logger. Envoy Gateway runs Envoy at `--log-level warn` (and misc:error), so a QAT
+ * gateway raises that one logger to info (`envoyLogging`).
+ */
+const EVIDENCE: LogEvidence = {
+  container: 'envoy',
+  started: 'initialized QAT private key provider',
+  fallbacks: [
+    ['Failed to start QAT device.', 'QAT device not started: no VF in the pod, /dev/vfio not usable by Envoy\'s user, or memlock too low'],
+    ['Only RSA keys are supported.', 'not an RSA key'],
+    ['Failed to start QAT.', 'no QAT crypto instance started'],
+  ],
+  silent: 'it logs its start at info on the connection logger',
+};
+
 /** @internal Intel QAT: RSA keys, one device-plugin resource per Envoy pod. */
 export class QatProvider extends HardwareProvider {
   public readonly kind = KeyProviderKind.QAT;
   public readonly configType = QAT_CONFIG_TYPE;
-  // The qat provider publishes no stats of its own.
-  public readonly benchmarkEvidence: BenchmarkEvidence = { stats: [] };
+  public readonly benchmarkEvidence: BenchmarkEvidence = EVIDENCE;
+  // Its pods land where the device plugin advertises VFs; a baseline goes there by selector.
+  public readonly onQatNodes = true;
+  public readonly baselineOption = 'onQatNodes';
   public readonly resourceName: string;
   public readonly resourcesPerReplica: number;
 
@@ -48,6 +70,11 @@ export class QatProvider extends HardwareProvider {
     // A surge pod would need a free QAT VF; when all are taken the rollout would never
     // finish. Replacing one pod at a time frees its VF first.
     return { type: 'RollingUpdate', rollingUpdate: { maxSurge: MaxSurge.fromNumber(0), maxUnavailable: MaxUnavailable.fromNumber(1) } };
+  }
+
+  public envoyLogging(): EnvoyProxySpecLogging {
+    // Envoy Gateway's levels, with the logger QAT says it started on at info.
+    return { level: { default: Level.WARN, connection: Level.INFO, misc: Level.ERROR } };
   }
 
   public keyFit(alg: KeyAlgorithm): Omit<ProviderFinding, 'prop'> | undefined {
