@@ -62,7 +62,7 @@ test('an existing chart `crds` is used; a construct `crds` that is not a Chart i
   const bad = Testing.app();
   new Construct(bad, 'crds');
   expect(() => new NodeFeatureDiscovery(new Chart(bad, 'nfd'), 'nfd'))
-    .toThrow("[ATLS-APP003] nfd/nfd: id: the app's construct 'crds' (crds) is not a Chart: it is where the app's CustomResourceDefinitions go");
+    .toThrow("nfd/nfd: [ATLS-APP003] id: the app's construct 'crds' (crds) is not a Chart: it is where the app's CustomResourceDefinitions go");
 });
 
 test('no chart `crds` without CRDs: installCrds false, useExisting, and an implicit instance replaced', () => {

@@ -183,7 +183,7 @@ describe('fairness (ATLS-BENCH001)', () => {
 
   test('a CryptoMB gateway compared with an unplaced baseline is an error naming the prop that differs', () => {
     const { app } = synthWith((c) => [gw(c, 'sw', KeyProvider.software()), gw(c, 'cmb', KeyProvider.cryptoMb())]);
-    expect(() => synthApp(app)).toThrow(/test\/bench: \[ATLS-BENCH001\] targets\[1\]: test\/cmb \(cryptomb\) has no software baseline of the same shape: closest is test\/sw, which differs in provider\.placement \(place the baseline/);
+    expect(() => synthApp(app)).toThrow(/test\/bench: \[ATLS-BENCH001\] targets\[1\]: test\/cmb \(cryptomb\) has no software baseline of the same shape: closest is test\/sw, which differs in provider\.placement \(set the placement option of the baseline's software KeyProvider\)/);
   });
 
   test('a QAT gateway compared with a baseline not on QAT nodes is an error pointing at onQatNodes', () => {

@@ -42,6 +42,9 @@ test('an unknown placement is refused at once', () => {
   expect(() => cmb('SOMETIMES' as NodePlacement).validate(chart, 'provider')).toThrow(/test: \[ATLS-GW005\] provider.placement: 'SOMETIMES' is not a NodePlacement/);
 });
 
-test('its benchmark evidence is the batch counters of both queues', () => {
-  expect(cmb().benchmarkEvidence?.stats).toEqual(['envoy_cryptomb_rsa_queue_sizes_count', 'envoy_cryptomb_ecdsa_queue_sizes_count']);
+test('its benchmark evidence is the listener-scoped batch counters of both queues, RSA and ECDSA', () => {
+  expect(cmb().benchmarkEvidence).toEqual({
+    statSuffixes: ['_cryptomb_rsa_queue_sizes_count', '_cryptomb_ecdsa_queue_sizes_count'],
+    queuedKeyTypes: ['RSA', 'ECDSA'],
+  });
 });

@@ -45,6 +45,9 @@ test('bad props are refused at once, naming the prop', () => {
   expect(() => qat().validate(chart, 'provider')).not.toThrow();
 });
 
-test('QAT publishes no stats: its benchmark evidence is empty', () => {
-  expect(qat().benchmarkEvidence).toEqual({ stats: [] });
+test('QAT publishes no stats: its benchmark evidence is its start and fallback log lines in the Envoy container', () => {
+  const evidence = qat().benchmarkEvidence as { container: string; started: string; fallbacks: Array<[string, string]> };
+  expect(evidence.container).toBe('envoy');
+  expect(evidence.started).toBe('initialized QAT private key provider');
+  expect(evidence.fallbacks.map(([line]) => line)).toEqual(['Failed to start QAT device.', 'Only RSA keys are supported.', 'Failed to start QAT.']);
 });
