@@ -12,6 +12,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.3.0',
   jsiiVersion: '~6.0.0',
   packageManager: javascript.NodePackageManager.NPM,
+  // jsii 6.0 needs Node >= 20.16; the toolchain is tested on Node 20 and 22.
+  minNodeVersion: '20.16.0',
+  // Release bumps with commit-and-tag-version 12 (13 requires Node 22).
+  bumpPackage: 'commit-and-tag-version@^12',
   projenrcTs: true,
   github: false,
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
@@ -21,6 +25,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^3',
     'yaml@^2',
     'ajv@^6',
+    'commit-and-tag-version@^12',
   ],
   publishToPypi: { distName: 'cdk8s-accelerated-tls', module: 'cdk8s_accelerated_tls' },
   jestOptions: {
@@ -36,6 +41,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   gitignore: ['/build/', '/.cache/', '/examples/**/*.js', '/examples/**/*.d.ts', '.venv/', '__pycache__/'],
 });
+
+// Node 20 is past its end of life: jsii's check-node prints a banner on every run unless the
+// major version is listed in this variable (a list of majors, so "1" does not silence it).
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // Generated CRD bindings are committed as generated; lint never rewrites them.
 for (const p of ['/imports/', '/examples/', '/scripts/', '/conformance/', '/.ci/', '/build/', '/.cache/']) project.addPackageIgnore(p);
