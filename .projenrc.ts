@@ -37,6 +37,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/', '/test/'],
       coverageReporters: ['text-summary', 'lcov'],
+      // One line when the tests that compare with upstream data are skipped (see upstream/).
+      globalSetup: '<rootDir>/test/util/upstream-notice.js',
     },
   },
   gitignore: ['/build/', '/.cache/', '/examples/**/*.js', '/examples/**/*.d.ts', '.venv/', '__pycache__/'],
@@ -47,7 +49,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // Generated CRD bindings are committed as generated; lint never rewrites them.
-for (const p of ['/imports/', '/examples/', '/scripts/', '/conformance/', '/.ci/', '/build/', '/.cache/']) project.addPackageIgnore(p);
+for (const p of ['/imports/', '/upstream/', '/examples/', '/scripts/', '/conformance/', '/.ci/', '/build/', '/.cache/']) project.addPackageIgnore(p);
 
 project.eslint?.addIgnorePattern('src/imports/');
 project.eslint?.addIgnorePattern('build/');
@@ -60,7 +62,13 @@ project.addTask('import', {
   receiveArgs: true,
 });
 
-// The example app (the seed scenario), compiled to JS and synthesized into dist/manifests/.
+// The upstream data the tests compare with, re-created from the Go module proxy (see upstream/).
+project.addTask('upstream', {
+  description: 'Fetch the pinned upstream CRDs and re-create the reference renders into .cache/upstream (sha256-checked)',
+  exec: 'node upstream/provision.js',
+});
+
+// The example app (the private key provider task's scenario), compiled to JS and synthesized into dist/manifests/.
 project.addTask('example', {
   description: 'Synthesize the example app into dist/manifests/',
   steps: [

@@ -7,7 +7,7 @@ const path = require('node:path');
 const YAML = require('yaml');
 
 const root = path.resolve(__dirname, '..');
-const upstreamDir = path.resolve(process.env.ATLS_UPSTREAM_DIR ?? path.join(root, '..', 'shared', 'upstream'));
+const upstreamDir = require('../upstream/locate').locateUpstream();
 
 function readYamlDocs(file) {
   return YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()).filter(Boolean);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Regenerates src/imports/ from the pinned upstream CRDs listed in imports/sources.json.
 //
-//   node imports/regenerate.js            read $ATLS_UPSTREAM_DIR/crds (default ../shared/upstream)
+//   node imports/regenerate.js            read <upstream>/crds (see upstream/locate.js)
 //   node imports/regenerate.js --download fetch the pinned URLs instead (needs the internet)
 //   node imports/regenerate.js --check    regenerate into a temp dir and compare with src/imports/
 //
@@ -18,7 +18,7 @@ const YAML = require('yaml');
 const root = path.resolve(__dirname, '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, 'sources.json'), 'utf8'));
 const args = new Set(process.argv.slice(2));
-const upstreamDir = path.resolve(process.env.ATLS_UPSTREAM_DIR ?? path.join(root, '..', 'shared', 'upstream'));
+const upstreamDir = require('../upstream/locate').locateUpstream();
 
 async function readSource(src) {
   let body;

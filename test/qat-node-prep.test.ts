@@ -6,7 +6,7 @@ import * as YAML from 'yaml';
 import {
   ContainerRuntime, NodeFeatureDiscovery, QatDevicePlugin, QatHostPrep, QatNodePrep, QatNodePrepProps, QatServices,
 } from '../src';
-import { find, newChart, synthApp, upstreamFile } from './util';
+import { find, newChart, synthApp, testUpstream, upstreamFile } from './util';
 import { AppRegistry } from '../src/app-registry';
 import { QAT_HOST_PREP_SCRIPT } from '../src/qat-host-prep-script';
 
@@ -39,7 +39,7 @@ describe('the default QatNodePrep', () => {
     ]);
   });
 
-  test('the readiness rule is Intel\'s intel.qat rule, field by field', () => {
+  testUpstream('the readiness rule is Intel\'s intel.qat rule, field by field', () => {
     const upstream = YAML.parseAllDocuments(upstreamFile('reference', 'intel-nfd-node-feature-rules-v0.36.0.yaml')).map((d) => d.toJSON())
       .flatMap((d) => d.spec.rules).find((r: any) => r.name === 'intel.qat');
     const rule = find(objects, 'NodeFeatureRule', 'atls-qat-ready');
@@ -47,7 +47,7 @@ describe('the default QatNodePrep', () => {
     expect(upstream.labels).toEqual({ [QatDevicePlugin.READY_LABEL]: 'true' });
   });
 
-  test('the PF-presence rule has the same PCI match and no module condition (host prep loads vfio-pci)', () => {
+  testUpstream('the PF-presence rule has the same PCI match and no module condition (host prep loads vfio-pci)', () => {
     const upstream = YAML.parseAllDocuments(upstreamFile('reference', 'intel-nfd-node-feature-rules-v0.36.0.yaml')).map((d) => d.toJSON())
       .flatMap((d) => d.spec.rules).find((r: any) => r.name === 'intel.qat');
     const rule = find(objects, 'NodeFeatureRule', 'atls-qat-pf');
@@ -93,7 +93,7 @@ describe('the default QatNodePrep', () => {
   });
 });
 
-test('NodeFeatureRules validate against the NFD v0.19.0 CRD schema', () => {
+testUpstream('NodeFeatureRules validate against the NFD v0.19.0 CRD schema', () => {
   const crd = YAML.parseAllDocuments(upstreamFile('crds', 'nfd-v0.19.0-api-crds.yaml')).map((d) => d.toJSON())
     .find((d) => d?.metadata?.name === 'nodefeaturerules.nfd.k8s-sigs.io');
   const schema = crd.spec.versions.find((v: any) => v.name === 'v1alpha1').schema.openAPIV3Schema;
