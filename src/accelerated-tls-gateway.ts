@@ -2,7 +2,6 @@ import { ApiObject, Chart, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { AppRegistry, NfdMode } from './app-registry';
-import { EnvoyGatewayConfig } from './envoy-gateway-config';
 import { EnvoyPatchPolicyGuard } from './envoy-patch-policy-guard';
 import { Certificate } from './imports/cert-manager.io';
 import {
@@ -23,7 +22,7 @@ import { Versions } from './versions';
 
 /** Protocol of a listener, and the route kind that serves it. */
 export enum ListenerProtocol {
-  /** TLS terminated by Envoy, bytes forwarded over TCP (a `TCPRoute`): the seed's case. */
+  /** TLS terminated by Envoy, bytes forwarded over TCP (a `TCPRoute`): the case of Envoy Gateway's task "Accelerating TLS Handshakes using Private Key Provider in Envoy". */
   TLS = 'TLS',
   /** HTTPS: TLS terminated, HTTP routed (an `HTTPRoute`). */
   HTTPS = 'HTTPS',
@@ -31,7 +30,7 @@ export enum ListenerProtocol {
 
 /** Type of the Envoy Service. */
 export enum EnvoyServiceType {
-  /** NodePort (the seed's choice, for benchmarking from a node). */
+  /** NodePort (the choice of Envoy Gateway's private key provider task, for benchmarking from a node). */
   NODE_PORT = 'NodePort',
   /** LoadBalancer. */
   LOAD_BALANCER = 'LoadBalancer',
@@ -180,14 +179,14 @@ export interface AcceleratedTlsGatewayProps {
   readonly mergeGateways?: boolean;
   /**
    * Envoy data plane settings.
-   * @default the seed's: 1 CPU, 4 GiB, NodePort, the pinned contrib image
+   * @default as in Envoy Gateway's task "Accelerating TLS Handshakes using Private Key Provider in Envoy": 1 CPU, 4 GiB, NodePort; the pinned contrib image
    */
   readonly envoy?: EnvoyOptions;
 }
 
 const GW_GROUP = 'gateway.networking.k8s.io';
-/** The seed's five NFD cpuid labels for CryptoMB. */
-const SEED_CRYPTOMB_LABELS = ['AVX512F', 'AVX512DQ', 'AVX512BW', 'AVX512IFMA', 'AVX512VBMI2'].map((f) => `feature.node.kubernetes.io/cpu-cpuid.${f}`);
+/** The five NFD cpuid labels Envoy Gateway's private key provider task selects CryptoMB nodes by. */
+const TASK_CRYPTOMB_LABELS = ['AVX512F', 'AVX512DQ', 'AVX512BW', 'AVX512IFMA', 'AVX512VBMI2'].map((f) => `feature.node.kubernetes.io/cpu-cpuid.${f}`);
 const CRYPTOMB_RSA_BITS = [1024, 2048, 3072, 4096];
 
 /** The Envoy pods' image and size, with defaults applied (resolved once, validated). */
@@ -323,8 +322,6 @@ export class AcceleratedTlsGateway extends Construct {
 
     if (provider.accelerated) {
       this.patchPolicy = this.policy(provider);
-      // One EnvoyGatewayConfig per app (EnvoyPatchPolicy must be enabled).
-      EnvoyGatewayConfig._ensure(Chart.of(this));
       // One guard per app: only our patches get through the API that enabling it opens.
       EnvoyPatchPolicyGuard._ensure(Chart.of(this));
     }
@@ -490,7 +487,7 @@ export class AcceleratedTlsGateway extends Construct {
     const reg = AppRegistry.of(this);
     const expressions = reg.cryptoMbLabel
       ? [{ key: reg.cryptoMbLabel, operator: 'In', values: ['true'] }]
-      : SEED_CRYPTOMB_LABELS.map((key) => ({ key, operator: 'Exists' }));
+      : TASK_CRYPTOMB_LABELS.map((key) => ({ key, operator: 'Exists' }));
     if (this.provider.placement === NodePlacement.PREFERRED) {
       return { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: expressions } }] } };
     }
