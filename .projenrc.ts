@@ -57,7 +57,7 @@ project.eslint?.addIgnorePattern('examples/**/*.js');
 
 // Regenerate src/imports/ from the pinned upstream CRDs (see imports/README.md).
 project.addTask('import', {
-  description: 'Regenerate src/imports/ from $ATLS_UPSTREAM_DIR/crds (sha256-checked); --download fetches the pinned URLs',
+  description: 'Regenerate src/imports/ from the upstream CRDs (sha256-checked; see upstream/locate.js)',
   exec: 'node imports/regenerate.js',
   receiveArgs: true,
 });
@@ -67,6 +67,9 @@ project.addTask('upstream', {
   description: 'Fetch the pinned upstream CRDs and re-create the reference renders into .cache/upstream (sha256-checked)',
   exec: 'node upstream/provision.js',
 });
+
+// A release runs every test: missing upstream data fails it instead of skipping tests.
+project.tasks.tryFind('release')?.env('ATLS_REQUIRE_UPSTREAM', '1');
 
 // The example app (the private key provider task's scenario), compiled to JS and synthesized into dist/manifests/.
 project.addTask('example', {

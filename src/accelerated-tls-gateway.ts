@@ -634,9 +634,9 @@ export class AcceleratedTlsGateway extends Construct {
   }
 
   private checkPem(l: ResolvedListener): (string | undefined)[] {
-    const { cert, key } = l.certificate._pem!;
+    const cert = l.certificate._pem!;
     const out: (string | undefined)[] = [];
-    if (!cert.checkPrivateKey(key)) {
+    if (!cert.keyMatches) {
       out.push(ruleViolation('ATLS-CERT001', this, `${l.prop}.certificate`, 'the private key does not match the certificate'));
     }
     const now = Date.now();

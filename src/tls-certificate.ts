@@ -138,10 +138,14 @@ export enum CertificateSource {
   CERT_MANAGER = 'cert-manager',
 }
 
-/** @internal the parsed PEM input. */
+/**
+ * @internal what the synth-time checks need of the PEM input, as plain values: the published
+ * .d.ts then needs no Node type newer than consumers' `@types/node` (cdk8s init pins ^14).
+ */
 export interface ParsedPem {
-  readonly cert: crypto.X509Certificate;
-  readonly key: crypto.KeyObject;
+  readonly keyMatches: boolean;
+  readonly validFrom: string;
+  readonly validTo: string;
 }
 
 /**
@@ -163,9 +167,10 @@ export class TlsCertificate {
     if (!options || typeof options.certificatePem !== 'string' || typeof options.privateKeyPem !== 'string') {
       throw new Error('[ATLS-CERT003] TlsCertificate.fromPem: options: certificatePem and privateKeyPem (PEM strings) are required');
     }
-    const parsed = parsePem(options.certificatePem, options.privateKeyPem);
+    const { cert, key } = parsePem(options.certificatePem, options.privateKeyPem);
     const name = options.secretName ?? `tls-${crypto.createHash('sha256').update(options.certificatePem).digest('hex').slice(0, 10)}`;
-    return new TlsCertificate(CertificateSource.PEM, name, undefined, algorithmOf(parsed.key), parsed, options);
+    const facts: ParsedPem = { keyMatches: cert.checkPrivateKey(key), validFrom: cert.validFrom, validTo: cert.validTo };
+    return new TlsCertificate(CertificateSource.PEM, name, undefined, algorithmOf(key), facts, options);
   }
 
   /** A cert-manager `Certificate` (created in the gateway's namespace) issuing an accelerable key. */
@@ -218,7 +223,7 @@ export class TlsCertificate {
   }
 }
 
-function parsePem(certificatePem: string, privateKeyPem: string): ParsedPem {
+function parsePem(certificatePem: string, privateKeyPem: string): { cert: crypto.X509Certificate; key: crypto.KeyObject } {
   let cert: crypto.X509Certificate;
   let key: crypto.KeyObject;
   try {

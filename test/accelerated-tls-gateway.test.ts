@@ -29,7 +29,6 @@ describe('QAT gateway (the private key provider task\'s scenario)', () => {
       'Gateway/default/eg',
       'TCPRoute/default/eg-tls-443',
       'EnvoyPatchPolicy/default/eg-key-provider',
-      'ConfigMap/envoy-gateway-system/envoy-gateway-config',
       'ValidatingAdmissionPolicy//atls-envoy-patch-policy-guard',
       'ValidatingAdmissionPolicyBinding//atls-envoy-patch-policy-guard',
     ]);
