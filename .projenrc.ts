@@ -88,6 +88,13 @@ project.addTask('conformance', {
   exec: 'bash conformance/run.sh',
 });
 
+// The packed library in a cdk8s init-style project with cdk8s-plus-33: the README example and
+// cdk8s-plus-33 values compile and synthesize (needs the npm registry).
+project.addTask('consumer', {
+  description: 'Pack the library; a cdk8s init-style project (cdk8s-plus-33) compiles and synthesizes the README example',
+  exec: 'bash scripts/consumer-check.sh',
+});
+
 // Synth cost of the compiled library against a bare cdk8s replay (a script, not a timed test).
 project.addTask('bench', {
   description: 'Synth benchmark: example app and 1/10/100 gateways vs a bare cdk8s replay',
