@@ -55,4 +55,11 @@ function k8sSchemas(version, outDir) {
   return n;
 }
 
-module.exports = { root, upstreamDir, readYamlDocs, writeYamlDocs, yamlFiles, makeCert, k8sSchemas };
+/** The example's file of `chart` (cdk8s numbers the files, so the number is not fixed). */
+function exampleFile(dir, chart) {
+  const hit = fs.readdirSync(dir).filter((f) => f.endsWith(`-${chart}.k8s.yaml`));
+  if (hit.length !== 1) throw new Error(`expected one *-${chart}.k8s.yaml in ${dir}, found ${hit.length}`);
+  return path.join(dir, hit[0]);
+}
+
+module.exports = { root, exampleFile, upstreamDir, readYamlDocs, writeYamlDocs, yamlFiles, makeCert, k8sSchemas };

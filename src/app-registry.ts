@@ -28,6 +28,8 @@ export class AppRegistry {
   public readonly singletons = new Map<string, IConstruct>();
   /** Singletons a construct created on its own, which an explicit one replaces. */
   private readonly implicit = new WeakSet<IConstruct>();
+  /** What to undo when a singleton is removed (objects it placed outside its own subtree). */
+  private readonly cleanups = new WeakMap<IConstruct, () => void>();
   /** Where NFD labels come from. */
   public nfdMode: NfdMode = NfdMode.NONE;
   /** Label set by our CryptoMB NodeFeatureRule, when CryptoMbAffinity is in the app. */
@@ -85,6 +87,7 @@ export class AppRegistry {
     const previous = this.singletons.get(key);
     if (previous && this.implicit.has(previous)) {
       previous.node.scope!.node.tryRemoveChild(previous.node.id);
+      this.cleanups.get(previous)?.();
       this.singletons.delete(key);
     }
   }
@@ -96,6 +99,11 @@ export class AppRegistry {
     const made = create();
     this.implicit.add(made);
     return made;
+  }
+
+  /** Runs `cleanup` when singleton `c` is removed from the tree. */
+  public onRelease(c: IConstruct, cleanup: () => void): void {
+    this.cleanups.set(c, cleanup);
   }
 
   /** Whether `c` was created implicitly. */

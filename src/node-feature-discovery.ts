@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { AppRegistry, NfdMode } from './app-registry';
+import { crdChart, dropEmptyCrdChart } from './crd-chart';
 import { NodeFeatureRule, NodeFeatureRuleSpecRules } from './imports/nfd.k8s-sigs.io';
 import { checkLabel, checkSubdomain, shortHash } from './names';
 import { nfdCrdSpecs } from './nfd-crds';
@@ -48,8 +49,9 @@ export interface NodeFeatureDiscoveryProps {
    */
   readonly extraRules?: NodeFeatureRuleDefinition[];
   /**
-   * Install the NodeFeature, NodeFeatureRule and NodeFeatureGroup CRDs. Set false when they
-   * are managed elsewhere; when all of NFD is, use `NodeFeatureDiscovery.useExisting`.
+   * Install the NodeFeature, NodeFeatureRule and NodeFeatureGroup CRDs, in the app's chart
+   * `crds` (synthesized first). Set false when they are managed elsewhere; when all of NFD is,
+   * use `NodeFeatureDiscovery.useExisting`.
    * @default true
    */
   readonly installCrds?: boolean;
@@ -98,7 +100,10 @@ export class NodeFeatureDiscovery extends Construct {
   public readonly namespace: string;
   /** Image of the NFD components. */
   public readonly image: string;
-  /** The CRDs (empty when `installCrds` is false). */
+  /**
+   * The CRDs (empty when `installCrds` is false). They are in the app's chart `crds`, which every
+   * other chart depends on: cdk8s synthesizes it first, into a file of its own.
+   */
   public readonly crds: ApiObject[];
   /** The nfd-master Deployment. */
   public readonly master: ApiObject;
@@ -126,12 +131,7 @@ export class NodeFeatureDiscovery extends Construct {
     const ruleDefs = checkRules(this, props.extraRules);
 
     privilegedNamespace(this, ns, 'nfd-worker mounts host paths read-only (/boot, /sys, /lib, ...), which baseline forbids');
-    this.crds = (props.installCrds ?? true)
-      ? nfdCrdSpecs().map((spec) => new k8s.KubeCustomResourceDefinition(this, `Crd-${spec.names.kind}`, {
-        metadata: { name: `${spec.names.plural}.${spec.group}` },
-        spec,
-      }))
-      : [];
+    this.crds = (props.installCrds ?? true) ? installCrds(this) : [];
 
     for (const sa of ['nfd-gc', 'nfd-master', 'nfd-worker']) {
       new k8s.KubeServiceAccount(this, `ServiceAccount-${sa}`, { metadata: { name: sa, namespace: ns } });
@@ -249,6 +249,23 @@ export class NodeFeatureDiscovery extends Construct {
       spec: { rules: r.rules },
     }));
   }
+}
+
+/**
+ * The CRDs, in the app's chart of CRDs (a file of their own, applied first); they leave with an
+ * implicit instance that an explicit one replaces.
+ */
+function installCrds(nfd: NodeFeatureDiscovery): ApiObject[] {
+  const chart = crdChart(nfd);
+  const group = new Construct(chart, SINGLETON);
+  AppRegistry.of(nfd).onRelease(nfd, () => {
+    chart.node.tryRemoveChild(group.node.id);
+    dropEmptyCrdChart(chart);
+  });
+  return nfdCrdSpecs().map((spec) => new k8s.KubeCustomResourceDefinition(group, spec.names.kind, {
+    metadata: { name: `${spec.names.plural}.${spec.group}` },
+    spec,
+  }));
 }
 
 /**

@@ -19,10 +19,14 @@ export interface GuardValidation {
 }
 
 const o = 'p.operation';
-const v = `${o}.value`;
+// Envoy Gateway's CRD gives `operation.value` no type (only x-kubernetes-preserve-unknown-fields),
+// so the apiserver's type checker knows no field `value`: reach it through dyn().
+const od = `dyn(${o})`;
+const hasValue = `'value' in ${od}`;
+const v = `${od}.value`;
 const tc = `${v}.typed_config`;
 const pk = `${tc}.private_key`;
-const valueIsMap = `has(${v}) && type(${v}) == map`;
+const valueIsMap = `${hasValue} && type(${v}) == map`;
 const configIsMap = `${valueIsMap} && has(${tc}) && type(${tc}) == map`;
 
 /**
@@ -51,7 +55,7 @@ const PATCH_CONDITIONS: Array<[string, string]> = [
   'typed_config may hold only @type, private_key as an inline_string placeholder (the copy replaces it; a filename could read any file of the Envoy pod) and poll_delay of at least 1ms written like 0.001s'],
   [`${o}.op != 'add' || !(${valueIsMap}) || !has(${v}.fallback) || type(${v}.fallback) == bool`,
     'fallback must be a boolean'],
-  [`${o}.op != 'copy' || (has(${o}.from) && ${o}.from == '${KEY_PATH}' && has(${o}.path) && ${o}.path == '${COPY_TARGET}' && !has(${o}.value))`,
+  [`${o}.op != 'copy' || (has(${o}.from) && ${o}.from == '${KEY_PATH}' && has(${o}.path) && ${o}.path == '${COPY_TARGET}' && !(${hasValue}))`,
     `a copy must go from ${KEY_PATH} to ${COPY_TARGET}`],
 ];
 

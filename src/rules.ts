@@ -41,6 +41,7 @@ const RULES: RuleInfo[] = [
   { id: 'ATLS-IMG001', acknowledgeable: false, description: 'A key provider needs a contrib Envoy image; other images reject the config even with fallback.' },
   { id: 'ATLS-APP001', acknowledgeable: false, description: 'Two objects of the same kind may not share a name and namespace in one app.' },
   { id: 'ATLS-APP002', acknowledgeable: false, description: 'Singletons (EnvoyGatewayConfig, EnvoyPatchPolicyGuard, NodeFeatureDiscovery) exist once per app.' },
+  { id: 'ATLS-APP003', acknowledgeable: false, description: 'The app\'s construct `crds` is the Chart of the CustomResourceDefinitions the library emits (synthesized first).' },
   { id: 'ATLS-MRG001', acknowledgeable: false, description: 'Merged gateways must share one GatewayClass that exactly one of them creates.' },
   { id: 'ATLS-NFD001', acknowledgeable: false, description: 'Node Feature Discovery props must be valid: image, worker tolerations, worker config, extra NodeFeatureRules.' },
   { id: 'ATLS-AFF001', acknowledgeable: false, description: 'CryptoMB with REQUIRED placement needs Node Feature Discovery labels (CryptoMbAffinity or NodeFeatureDiscovery.useExisting).' },

@@ -52,10 +52,10 @@ test('the compiled example writes byte-identical YAML in two separate processes'
   const a = run();
   const b = run();
   expect(a.files).toEqual([
-    // Numbered by cdk8s in dependency order: NFD (and its CRDs) before the rules that need them.
-    '0000-backend.k8s.yaml', '0001-qat-gateway.k8s.yaml', '0002-cryptomb-gateway.k8s.yaml', '0003-software-gateway.k8s.yaml',
-    '0004-software-cryptomb-gateway.k8s.yaml', '0005-node-features.k8s.yaml', '0006-qat-node-prep.k8s.yaml',
-    '0007-benchmark.k8s.yaml',
+    // Numbered by cdk8s in dependency order: the CRDs first, in a file of their own, then NFD before the rules that need it.
+    '0000-crds.k8s.yaml', '0001-backend.k8s.yaml', '0002-qat-gateway.k8s.yaml', '0003-cryptomb-gateway.k8s.yaml',
+    '0004-software-gateway.k8s.yaml', '0005-software-cryptomb-gateway.k8s.yaml', '0006-node-features.k8s.yaml',
+    '0007-qat-node-prep.k8s.yaml', '0008-benchmark.k8s.yaml',
   ]);
   expect(a.text).toBe(b.text);
   expect(YAML.parseAllDocuments(a.text).length).toBeGreaterThan(10);

@@ -272,9 +272,12 @@ describe('one per app', () => {
     const app = Testing.app();
     new CryptoMbAffinity(new Chart(app, 'features'), 'cryptomb');
     expect(instances(app)).toEqual(['features/NodeFeatureDiscovery']);
-    // The rule comes after the CRDs it needs.
-    const kinds = Testing.synth(app.charts[0]).map((o) => o.kind);
+    // The rule comes after the CRDs it needs: they are in the app's chart of CRDs, synthesized first.
+    const kinds = YAML.parseAllDocuments(app.synthYaml()).map((d) => d.toJSON().kind);
     expect(kinds.lastIndexOf('CustomResourceDefinition')).toBeLessThan(kinds.indexOf('NodeFeatureRule'));
+    expect(kinds.filter((k) => k === 'CustomResourceDefinition')).toHaveLength(3);
+    expect(app.charts.map((c) => c.node.id)).toEqual(['crds', 'features']);
+    expect(Testing.synth(app.charts[1]).map((o) => o.kind)).not.toContain('CustomResourceDefinition');
   });
 
   test('a rule in another chart makes that chart depend on NFD\'s', () => {

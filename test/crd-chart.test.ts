@@ -1,0 +1,80 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Chart, Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import * as YAML from 'yaml';
+import { CryptoMbAffinity, NodeFeatureDiscovery } from '../src';
+
+/** Synthesizes `app` as `cdk8s synth` does and returns file name -> kinds. */
+function files(define: (app: App) => void): Record<string, string[]> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-crds-'));
+  const app = new App({ outdir });
+  define(app);
+  app.synth();
+  const out = Object.fromEntries(fs.readdirSync(outdir).sort().map((f) => [f,
+    YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf8')).map((d) => d.toJSON()?.kind).filter(Boolean)]));
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return out;
+}
+
+test('CRDs get a file of their own that sorts first, even before charts created earlier', () => {
+  const out = files((app) => {
+    new Chart(app, 'first');
+    new k8s.KubeConfigMap(new Chart(app, 'before'), 'cm', { data: { a: 'b' } });
+    new CryptoMbAffinity(new Chart(app, 'features'), 'cryptomb');
+    new k8s.KubeConfigMap(new Chart(app, 'after'), 'cm2', { data: { a: 'b' } });
+  });
+  const names = Object.keys(out);
+  expect(names[0]).toBe('0000-crds.k8s.yaml');
+  expect(out[names[0]]).toEqual(['CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition']);
+  for (const f of names.slice(1)) expect({ f, kinds: out[f].filter((k) => k === 'CustomResourceDefinition') }).toEqual({ f, kinds: [] });
+  expect(names.slice(1)).toEqual(['0001-first.k8s.yaml', '0002-before.k8s.yaml', '0003-features.k8s.yaml', '0004-after.k8s.yaml']);
+  expect(out['0003-features.k8s.yaml']).toContain('NodeFeatureRule');
+});
+
+test('nested charts come after the CRDs too', () => {
+  const out = files((app) => {
+    const outer = new Chart(app, 'outer');
+    new k8s.KubeConfigMap(new Chart(outer, 'inner'), 'cm', { data: { a: 'b' } });
+    new NodeFeatureDiscovery(new Chart(app, 'nfd'), 'nfd');
+  });
+  expect(Object.keys(out)[0]).toBe('0000-crds.k8s.yaml');
+});
+
+test('without the dependencies the CRDs would not sort first (negative control)', () => {
+  // The same charts, the `crds` one made by hand: cdk8s orders it by creation.
+  const out = files((app) => {
+    const first = new Chart(app, 'first');
+    new Chart(app, 'second').node.addDependency(first);
+    new k8s.KubeConfigMap(new Chart(app, 'crds'), 'cm', { data: { a: 'b' } });
+  });
+  expect(Object.keys(out)).toEqual(['0000-first.k8s.yaml', '0001-second.k8s.yaml', '0002-crds.k8s.yaml']);
+});
+
+test('an existing chart `crds` is used; a construct `crds` that is not a Chart is an error', () => {
+  const app = Testing.app();
+  const mine = new Chart(app, 'crds');
+  new NodeFeatureDiscovery(new Chart(app, 'nfd'), 'nfd');
+  expect(mine.node.findAll().filter((c) => c instanceof k8s.KubeCustomResourceDefinition)).toHaveLength(3);
+
+  const bad = Testing.app();
+  new Construct(bad, 'crds');
+  expect(() => new NodeFeatureDiscovery(new Chart(bad, 'nfd'), 'nfd'))
+    .toThrow("[ATLS-APP003] nfd/nfd: id: the app's construct 'crds' (crds) is not a Chart: it is where the app's CustomResourceDefinitions go");
+});
+
+test('no chart `crds` without CRDs: installCrds false, useExisting, and an implicit instance replaced', () => {
+  expect(Object.keys(files((app) => new NodeFeatureDiscovery(new Chart(app, 'nfd'), 'nfd', { installCrds: false })))).toEqual(['nfd.k8s.yaml']);
+  expect(Object.keys(files((app) => {
+    new CryptoMbAffinity(new Chart(app, 'features'), 'cryptomb');
+    NodeFeatureDiscovery.useExisting(app);
+  }))).toEqual(['features.k8s.yaml']);
+  const replaced = files((app) => {
+    new CryptoMbAffinity(new Chart(app, 'features'), 'cryptomb');
+    new NodeFeatureDiscovery(new Chart(app, 'nfd'), 'nfd', { installCrds: false });
+  });
+  expect(Object.keys(replaced)).toEqual(['0000-nfd.k8s.yaml', '0001-features.k8s.yaml']);
+  expect(Object.values(replaced).flat()).not.toContain('CustomResourceDefinition');
+});
