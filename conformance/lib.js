@@ -7,7 +7,7 @@ const path = require('node:path');
 const YAML = require('yaml');
 
 const root = path.resolve(__dirname, '..');
-const upstreamDir = require('../upstream/locate').locateUpstream();
+const { upstreamPath } = require('../upstream/locate');
 
 function readYamlDocs(file) {
   return YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()).filter(Boolean);
@@ -62,4 +62,4 @@ function exampleFile(dir, chart) {
   return path.join(dir, hit[0]);
 }
 
-module.exports = { root, exampleFile, upstreamDir, readYamlDocs, writeYamlDocs, yamlFiles, makeCert, k8sSchemas };
+module.exports = { root, exampleFile, upstreamPath, readYamlDocs, writeYamlDocs, yamlFiles, makeCert, k8sSchemas };

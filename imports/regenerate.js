@@ -17,11 +17,11 @@ const YAML = require('yaml');
 const root = path.resolve(__dirname, '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, 'sources.json'), 'utf8'));
 const args = new Set(process.argv.slice(2));
-const upstreamDir = require('../upstream/locate').locateUpstream();
+const { upstreamPath } = require('../upstream/locate');
 
 async function readSource(src) {
   // `npx projen upstream` provides them when no upstream directory exists.
-  const body = fs.readFileSync(path.join(upstreamDir, 'crds', src.file));
+  const body = fs.readFileSync(upstreamPath(`crds/${src.file}`));
   const sha = crypto.createHash('sha256').update(body).digest('hex');
   if (sha !== src.sha256) {
     throw new Error(`${src.file}: sha256 ${sha} does not match the pinned ${src.sha256}`);

@@ -50,6 +50,7 @@ const RULES: RuleInfo[] = [
   { id: 'ATLS-BENCH001', acknowledgeable: true, description: 'A benchmarked accelerated gateway needs a KeyProvider.software() baseline of the same shape and placement among the targets.' },
   { id: 'ATLS-BENCH002', acknowledgeable: false, description: 'HandshakeBenchmark props must be valid: targets, hostname, concurrency, duration, qps, client resources, images.' },
   { id: 'ATLS-GRD001', acknowledgeable: false, description: 'EnvoyPatchPolicyGuard props must be valid: exempt namespaces are distinct DNS-1123 labels, allowed patches non-empty CEL conditions with balanced brackets and quotes.' },
+  { id: 'ATLS-ARGO001', acknowledgeable: false, description: 'ArgoCdSyncWaves waves are integers, the custom resources\' above the CRDs\'.' },
 ];
 
 const acknowledgements = new WeakMap<IConstruct, Map<string, string>>();

@@ -18,12 +18,12 @@ const VALIDATORS: Record<string, (o: any) => string[]> = {};
 const validators = () => {
   if (Object.keys(VALIDATORS).length > 0) return VALIDATORS;
   for (const [file, names] of Object.entries({
-  'gateway-api-v1.6.1-experimental.yaml': ['gatewayclasses', 'gateways', 'tcproutes', 'httproutes', 'referencegrants'],
-  'envoy-gateway-v1.9.0-envoyproxies.yaml': ['envoyproxies'],
-  'envoy-gateway-v1.9.0-envoypatchpolicies.yaml': ['envoypatchpolicies'],
-  'nfd-v0.19.0-api-crds.yaml': ['nodefeaturerules'],
-  'cert-manager-v1.21.1-certificates.yaml': ['certificates'],
-})) {
+    'gateway-api-v1.6.1-experimental.yaml': ['gatewayclasses', 'gateways', 'tcproutes', 'httproutes', 'referencegrants'],
+    'envoy-gateway-v1.9.0-envoyproxies.yaml': ['envoyproxies'],
+    'envoy-gateway-v1.9.0-envoypatchpolicies.yaml': ['envoypatchpolicies'],
+    'nfd-v0.19.0-api-crds.yaml': ['nodefeaturerules'],
+    'cert-manager-v1.21.1-certificates.yaml': ['certificates'],
+  })) {
     for (const crd of Object.values(upstreamCrds(file))) {
       if (!names.includes(crd.metadata.name.split('.')[0])) continue;
       for (const v of crd.spec.versions) VALIDATORS[`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`] = validatorOf(v.schema.openAPIV3Schema);

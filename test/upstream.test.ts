@@ -1,24 +1,33 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { upstreamGate } from './util/upstream';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { REQUIRED, locateUpstream, missingUpstream } = require('../upstream/locate');
+const { REQUIRED, missingUpstream, upstreamDirs, upstreamOut, upstreamPath } = require('../upstream/locate');
 const root = path.resolve(__dirname, '..');
+const shared = path.resolve(root, '..', 'shared', 'upstream');
+const cache = path.join(root, '.cache', 'upstream');
 
 describe('where the upstream data is looked for', () => {
-  test('ATLS_UPSTREAM_DIR first, then ../shared/upstream when present, then .cache/upstream', () => {
-    expect(locateUpstream({ ATLS_UPSTREAM_DIR: '/data/up' }, () => true)).toBe('/data/up');
-    expect(locateUpstream({}, () => true)).toBe(path.resolve(root, '..', 'shared', 'upstream'));
-    expect(locateUpstream({}, () => false)).toBe(path.join(root, '.cache', 'upstream'));
+  test('ATLS_UPSTREAM_DIR alone when set; else ../shared/upstream, then .cache/upstream, file by file', () => {
+    expect(upstreamDirs({ ATLS_UPSTREAM_DIR: '/data/up' })).toEqual(['/data/up']);
+    expect(upstreamDirs({})).toEqual([shared, cache]);
+    const onlyInCache = (p: string) => p.startsWith(cache);
+    expect(upstreamPath('crds/a.yaml', {}, onlyInCache)).toBe(path.join(cache, 'crds/a.yaml'));
+    expect(upstreamPath('crds/a.yaml', {}, () => true)).toBe(path.join(shared, 'crds/a.yaml'));
+    expect(upstreamPath('crds/a.yaml', { ATLS_UPSTREAM_DIR: '/data/up' }, () => false)).toBe('/data/up/crds/a.yaml');
+  });
+
+  test('npx projen upstream writes into ATLS_UPSTREAM_DIR, else .cache/upstream (never ../shared)', () => {
+    expect(upstreamOut({ ATLS_UPSTREAM_DIR: '/data/up' })).toBe('/data/up');
+    expect(upstreamOut({})).toBe(cache);
   });
 
   test('every CRD file of imports/sources.json and every reference render counts', () => {
     expect(REQUIRED).toEqual(expect.arrayContaining(['crds/nfd-v0.19.0-api-crds.yaml', 'reference/nfd-v0.19.0-overlays-default.yaml']));
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-up-'));
-    expect(missingUpstream(empty)).toEqual(REQUIRED);
-    fs.rmSync(empty, { recursive: true });
+    expect(missingUpstream({}, () => false)).toEqual(REQUIRED);
+    // A file in either directory is found; one in neither is missing.
+    const lacking = REQUIRED[REQUIRED.length - 1];
+    expect(missingUpstream({}, (p: string) => !p.endsWith(lacking))).toEqual([lacking]);
   });
 });
 
@@ -30,6 +39,6 @@ describe('whether the upstream tests run', () => {
 
   test('with a file missing: skipped, or (ATLS_REQUIRE_UPSTREAM=1, as in CI) an error naming it and the command', () => {
     expect(upstreamGate('/d', ['crds/x.yaml'], false)).toBe(false);
-    expect(() => upstreamGate('/d', ['crds/x.yaml'], true)).toThrow(/ATLS_REQUIRE_UPSTREAM=1 but \/d lacks crds\/x\.yaml: run `npx projen upstream`/);
+    expect(() => upstreamGate('/d', ['crds/x.yaml'], true)).toThrow(/ATLS_REQUIRE_UPSTREAM=1 but \/d lack crds\/x\.yaml: run `npx projen upstream`/);
   });
 });

@@ -13,13 +13,12 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const YAML = require('yaml');
-const { REQUIRED } = require('./locate');
+const { REQUIRED, upstreamOut } = require('./locate');
 
 const root = path.resolve(__dirname, '..');
 const refs = JSON.parse(fs.readFileSync(path.join(__dirname, 'references.json'), 'utf8'));
 const imports = JSON.parse(fs.readFileSync(path.join(root, 'imports', 'sources.json'), 'utf8'));
-// Into $ATLS_UPSTREAM_DIR when set (where the tests will look), else .cache/upstream.
-const out = path.resolve(process.env.ATLS_UPSTREAM_DIR ?? path.join(root, '.cache', 'upstream'));
+const out = upstreamOut();
 const tools = path.resolve(process.env.ATLS_TOOLS_DIR ?? path.join(root, '.cache', 'tools'));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-upstream-'));
 const goEnv = { ...process.env, GOFLAGS: '-mod=mod', GO111MODULE: 'on' };

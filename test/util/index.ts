@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 
-export { UPSTREAM_DIR, upstreamFile, describeUpstream, testUpstream } from './upstream';
+export { upstreamFile, describeUpstream, testUpstream } from './upstream';
 
 /** A fresh app and chart for a test. */
 export function newChart(id = 'test'): { app: App; chart: Chart } {

@@ -1,36 +1,34 @@
-// Upstream data (CRDs and reference renders, never committed). Tests that compare with it are
-// skipped when it is missing (test/util/upstream-notice.js prints one line saying how to get it),
-// unless ATLS_REQUIRE_UPSTREAM=1 (CI): then missing data fails the run.
+// Upstream data (CRDs and reference renders, never committed; see upstream/locate.js). Tests that
+// compare with it are skipped when it is missing (test/util/upstream-notice.js prints one line
+// saying how to get it), unless ATLS_REQUIRE_UPSTREAM=1 (CI, release): then missing data fails the run.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const locate: UpstreamLocator = require('../../upstream/locate');
 
 interface UpstreamLocator {
   readonly HINT: string;
-  locateUpstream(env?: NodeJS.ProcessEnv): string;
-  missingUpstream(dir: string): string[];
+  upstreamDirs(): string[];
+  upstreamPath(rel: string): string;
+  missingUpstream(): string[];
 }
-
-export const UPSTREAM_DIR = locate.locateUpstream();
 
 /**
  * Whether the upstream tests run: yes when nothing is missing; no when something is, unless
  * `required`, which makes missing data an error naming the files and the command.
  */
-export function upstreamGate(dir: string, missing: string[], required: boolean): boolean {
+export function upstreamGate(where: string, missing: string[], required: boolean): boolean {
   if (missing.length === 0) return true;
   if (required) {
-    throw new Error(`ATLS_REQUIRE_UPSTREAM=1 but ${dir} lacks ${missing.join(', ')}: ${locate.HINT}`);
+    throw new Error(`ATLS_REQUIRE_UPSTREAM=1 but ${where} lack ${missing.join(', ')}: ${locate.HINT}`);
   }
   return false;
 }
 
-const RUN = upstreamGate(UPSTREAM_DIR, locate.missingUpstream(UPSTREAM_DIR), process.env.ATLS_REQUIRE_UPSTREAM === '1');
+const RUN = upstreamGate(locate.upstreamDirs().join(', '), locate.missingUpstream(), process.env.ATLS_REQUIRE_UPSTREAM === '1');
 
 export function upstreamFile(kind: 'crds' | 'reference', name: string): string {
-  return fs.readFileSync(path.join(UPSTREAM_DIR, kind, name), 'utf8');
+  return fs.readFileSync(locate.upstreamPath(`${kind}/${name}`), 'utf8');
 }
 
 /** `describe` over upstream data; without it one skipped test stands for the block (its body never runs). */
