@@ -12,7 +12,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.3.0',
   jsiiVersion: '~6.0.0',
   packageManager: javascript.NodePackageManager.NPM,
-  // jsii 6.0 needs Node >= 20.16; the toolchain is tested on Node 20 and 22.
+  // jsii 6.0 needs Node >= 20.16; CI runs Node 20.
   minNodeVersion: '20.16.0',
   // Release bumps with commit-and-tag-version 12 (13 requires Node 22).
   bumpPackage: 'commit-and-tag-version@^12',

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AcceleratedTlsGateway } from './accelerated-tls-gateway';
@@ -129,9 +129,6 @@ export class HandshakeBenchmark extends Construct {
     }
     if (new Set(targets).size !== targets.length) throw ruleError('ATLS-BENCH002', this, 'targets', 'a gateway is listed twice');
     this.targets = targets;
-    // The benchmark's chart after its targets' (cdk8s numbers the files in that order).
-    const chart = Chart.of(this);
-    for (const t of targets) if (Chart.of(t) !== chart) chart.addDependency(Chart.of(t));
     this.namespace = checkLabel(this, 'namespace', props.namespace ?? 'default');
     this.name = checkLabel(this, 'name', props.name ?? 'handshake-benchmark');
     const concurrency = props.concurrency ?? 64;

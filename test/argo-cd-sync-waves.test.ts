@@ -45,13 +45,13 @@ test('without ArgoCdSyncWaves no Argo CD annotation is written (the control)', (
 test('waves and the dry-run option follow the props; existing sync options are kept, never doubled', () => {
   const app = Testing.app();
   defineEdge(app);
-  const gateway = app.node.findAll().find((c: any) => c.kind === 'Gateway') as any;
+  const gateway = app.node.findAll().find((c: any) => c.kind === 'Gateway' && c.name === 'eg-qat') as any;
   gateway.metadata.addAnnotation(OPTIONS, 'Prune=false,SkipDryRunOnMissingResource=true');
   new ArgoCdSyncWaves(new Chart(app, 'argo'), 'waves', { crdWave: -5, customResourceWave: 2 });
   const objects = synthApp(app);
   expect(annotations(objects.find((o) => o.kind === 'CustomResourceDefinition'))[WAVE]).toBe('-5');
   expect(annotations(objects.find((o) => o.kind === 'EnvoyProxy'))[WAVE]).toBe('2');
-  expect(annotations(objects.find((o) => o.kind === 'Gateway'))[OPTIONS]).toBe('Prune=false,SkipDryRunOnMissingResource=true');
+  expect(annotations(objects.find((o) => o.kind === 'Gateway' && o.metadata.name === 'eg-qat'))[OPTIONS]).toBe('Prune=false,SkipDryRunOnMissingResource=true');
 
   const off = example('after', { skipDryRunOnMissingResource: false });
   expect(off.filter((o) => annotations(o)[OPTIONS] !== undefined)).toEqual([]);

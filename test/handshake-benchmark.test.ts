@@ -1,5 +1,4 @@
-import * as fs from 'node:fs';
-import { App, Chart, Duration, Size, Testing } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
@@ -227,18 +226,4 @@ describe('props (ATLS-BENCH002)', () => {
       }
     }), { numRuns: 1000 });
   });
-});
-
-test('its file comes after its targets\' files, even when its chart is declared first', () => {
-  const app = Testing.app();
-  const bench = new Chart(app, 'benchmark');
-  const edge = new Chart(app, 'edge');
-  new HandshakeBenchmark(bench, 'bench', {
-    targets: [gw(edge, 'eg-software', KeyProvider.software()), gw(edge, 'eg-qat', KeyProvider.qat())],
-  });
-  app.synth();
-  const files = fs.readdirSync(app.outdir).sort();
-  expect(files.indexOf(files.find((f) => f.endsWith('edge.k8s.yaml'))!)).toBeLessThan(files.indexOf(files.find((f) => f.endsWith('benchmark.k8s.yaml'))!));
-  // Without the dependency cdk8s would write unnumbered files, and benchmark.k8s.yaml sorts first.
-  expect(files).toEqual(expect.arrayContaining(['0000-edge.k8s.yaml', '0001-benchmark.k8s.yaml']));
 });
