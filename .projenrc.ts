@@ -95,6 +95,13 @@ project.addTask('consumer', {
   exec: 'bash scripts/consumer-check.sh',
 });
 
+// The example and scenarios on a real control plane: kube-apiserver, controllers, scheduler,
+// Envoy Gateway's controller and nfd-master built from the Go module proxy; kwok for the nodes.
+project.addTask('cluster', {
+  description: 'Apply the example and scenarios to a real Kubernetes control plane with Envoy Gateway and NFD (needs root and Go)',
+  exec: 'bash conformance/cluster/run.sh',
+});
+
 // Synth cost of the compiled library against a bare cdk8s replay (a script, not a timed test).
 project.addTask('bench', {
   description: 'Synth benchmark: example app and 1/10/100 gateways vs a bare cdk8s replay',

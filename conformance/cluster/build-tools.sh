@@ -1,38 +1,46 @@
 #!/usr/bin/env bash
 # Builds the cluster check's Go tools into a cache outside the repository, keyed by their pinned
-# versions, so that a fresh clone on the same machine reuses them. Prints the directory holding
-# the binaries. The Go build cache itself is not kept (it reaches several GB).
+# versions, so that a fresh clone on the same machine reuses them; prints the directory holding
+# them. The Go build cache itself is not kept here (it reaches several GB). Concurrent runs wait
+# for each other (a lock in the cache), so CI can start this early in the background.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=conformance/cluster/tools.env
 source "$here/tools.env"
 cache="${ATLS_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cdk8s-accelerated-tls/tools}"
+mkdir -p "$cache"
+exec 9> "$cache/.lock"
+flock 9
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+k8s_version=$(cd "$here" && go list -m -f '{{.Version}}' k8s.io/kubernetes)
 
 # Kubernetes + nfd-master: keyed by the module files and our one wrapper's source.
 key=$(cat "$here/go.mod" "$here/go.sum" "$here"/cmd/*/*.go | sha256sum | cut -c1-12)
-kube="$cache/kube-$K8S_VERSION-$key"
+kube="$cache/kube-$k8s_version-$key"
 if [ ! -x "$kube/kubectl" ]; then
   tmp="$kube.tmp.$$"
+  trap 'rm -rf "$tmp"' EXIT
   mkdir -p "$tmp"
-  major=${K8S_VERSION#v}; minor=${major#*.}; major=${major%%.*}; minor=${minor%%.*}
+  major=${k8s_version#v}; minor=${major#*.}; major=${major%%.*}; minor=${minor%%.*}
+  # The version the components report (kubectl refuses a server that says v0.0.0-master).
   ldflags="-s -w"
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ldflags="$ldflags -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
+    ldflags="$ldflags -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
     ldflags="$ldflags -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
   done
   (cd "$here" && go build -trimpath -ldflags "$ldflags" -o "$tmp/" ./cmd/kube-apiserver \
     k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler \
-    k8s.io/kubernetes/cmd/kubectl sigs.k8s.io/node-feature-discovery/cmd/nfd-master)
+    k8s.io/kubernetes/cmd/kubectl sigs.k8s.io/node-feature-discovery/cmd/nfd-master) >&2
   rm -rf "$kube" && mv "$tmp" "$kube"
 fi
 
 go_install() { # name module/cmd version
   local dir="$cache/$1-$3"
   if [ ! -x "$dir/$1" ]; then
-    mkdir -p "$dir.tmp.$$"
-    GOBIN="$dir.tmp.$$" go install -trimpath -ldflags "-s -w" "$2@$3"
-    rm -rf "$dir" && mv "$dir.tmp.$$" "$dir"
+    rm -rf "$dir.tmp"
+    mkdir -p "$dir.tmp"
+    GOBIN="$dir.tmp" go install -trimpath -ldflags "-s -w" "$2@$3" >&2
+    rm -rf "$dir" && mv "$dir.tmp" "$dir"
   fi
   ln -sf "$dir/$1" "$kube/$1"
 }

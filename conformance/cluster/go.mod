@@ -215,6 +215,9 @@ tool (
 // k8s.io/kubernetes refers to its staging modules as v0.0.0, node-feature-discovery to its api module
 // by a local path: pin each to the release.
 replace (
+	// node-feature-discovery's runc (nfd-worker only) raises cgroups past the version Kubernetes
+	// v1.35 compiles with (kube-controller-manager imports the kubelet's cgroup manager).
+	github.com/opencontainers/cgroups => github.com/opencontainers/cgroups v0.0.3
 	k8s.io/api => k8s.io/api v0.35.3
 	k8s.io/apiextensions-apiserver => k8s.io/apiextensions-apiserver v0.35.3
 	k8s.io/apimachinery => k8s.io/apimachinery v0.35.3

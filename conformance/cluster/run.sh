@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The cluster check (README: `npx projen cluster`): the example app and the scenarios of
+# conformance/cluster/scenarios.ts on a real control plane built from the Go module proxy. Needs
+# root (it runs in private network and mount namespaces), Go, openssl and iproute2. Run it after
+# `npx projen example`, which writes dist/manifests/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source conformance/cluster/tools.env
+[ -d dist/manifests ] || { echo "dist/manifests/ is missing: run npx projen example first" >&2; exit 1; }
+echo "--- building (or reusing) the Go tools"
+bin=$(bash conformance/cluster/build-tools.sh | tail -n 1)
+nfd_version=$(cd conformance/cluster && go list -m -f '{{.Version}}' sigs.k8s.io/node-feature-discovery)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "--- synthesizing the scenarios"
+npx tsc -p conformance/cluster/tsconfig.json
+node build/conformance/cluster/scenarios.js "$work/scenarios"
+echo "--- the clusters"
+ATLS_CLUSTER_IP=10.200.0.1 ENVOY_GATEWAY_VERSION="$ENVOY_GATEWAY_VERSION" NFD_VERSION="$nfd_version" \
+  timeout --kill-after=10 600 unshare --net --mount --propagation private \
+  conformance/cluster/netns.sh node conformance/cluster/check.js "$bin" dist/manifests "$work/scenarios" "$work"

@@ -1,0 +1,71 @@
+// The cluster check's scenarios besides the example app, each an app of its own, synthesized into
+// <outdir>/<scenario>/ and applied as the README says. Certificates are Secrets the check creates
+// (`kubectl create secret tls`, as a user would).
+import * as path from 'node:path';
+import { App, Chart, Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import {
+  AcceleratedTlsGateway, CryptoMbAffinity, KeyAlgorithm, KeyProvider, ListenerProtocol, NodeFeatureDiscovery, TlsCertificate,
+} from '../../src';
+
+const cert = (name: string) => TlsCertificate.fromSecretName(name, { keyAlgorithm: KeyAlgorithm.RSA_2048 });
+
+/** A namespace under Pod Security `restricted`, with a backend Service (its pods are not needed). */
+function namespaceWithBackend(chart: Chart, ns: string): void {
+  new k8s.KubeNamespace(chart, 'Namespace', { metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
+  new k8s.KubeService(chart, 'Backend', {
+    metadata: { name: 'backend', namespace: ns },
+    spec: { ports: [{ name: 'http', port: 3000 }], selector: { app: 'backend' } },
+  });
+}
+
+const SCENARIOS: Record<string, (app: App) => void> = {
+  // Two gateways merged into one Envoy fleet of a QAT GatewayClass.
+  'merged': (app) => {
+    const chart = new Chart(app, 'merged');
+    namespaceWithBackend(chart, 'merged');
+    const provider = KeyProvider.qat({ pollDelay: Duration.millis(1), fallback: true });
+    const backend = { serviceName: 'backend', port: 3000 };
+    new AcceleratedTlsGateway(chart, 'www', {
+      namespace: 'merged', name: 'www', gatewayClassName: 'atls-merged', mergeGateways: true, provider,
+      listeners: [{ hostname: 'www.example.com', certificate: cert('www-cert'), backend }],
+    });
+    new AcceleratedTlsGateway(chart, 'api', {
+      namespace: 'merged', name: 'api', gatewayClassName: 'atls-merged', mergeGateways: true, createGatewayClass: false, provider,
+      listeners: [{ hostname: 'api.example.com', certificate: cert('api-cert'), backend }],
+    });
+  },
+  // HTTPS listeners (HTTPRoutes) on a CryptoMB gateway, two hostnames.
+  'https': (app) => {
+    NodeFeatureDiscovery.useExisting(app);
+    new CryptoMbAffinity(new Chart(app, 'node-features'), 'cryptomb');
+    const chart = new Chart(app, 'https');
+    namespaceWithBackend(chart, 'https');
+    new AcceleratedTlsGateway(chart, 'gw', {
+      namespace: 'https', name: 'web', provider: KeyProvider.cryptoMb({ fallback: true }),
+      listeners: ['a', 'b'].map((h) => ({
+        name: `https-${h}`, protocol: ListenerProtocol.HTTPS, hostname: `${h}.example.com`, certificate: cert(`${h}-cert`),
+        backend: { serviceName: 'backend', port: 3000 },
+      })),
+    });
+  },
+  // An app relying on an NFD that is already installed (upstream's): only its rule and a gateway.
+  'existing-nfd': (app) => {
+    NodeFeatureDiscovery.useExisting(app);
+    new CryptoMbAffinity(new Chart(app, 'node-features'), 'cryptomb');
+    const chart = new Chart(app, 'existing-nfd');
+    namespaceWithBackend(chart, 'existing-nfd');
+    new AcceleratedTlsGateway(chart, 'gw', {
+      namespace: 'existing-nfd', name: 'edge', provider: KeyProvider.cryptoMb({ fallback: true }),
+      listeners: [{ hostname: 'edge.example.com', certificate: cert('edge-cert'), backend: { serviceName: 'backend', port: 3000 } }],
+    });
+  },
+};
+
+const outdir = process.argv[2];
+if (!outdir) throw new Error('usage: scenarios.js <outdir>');
+for (const [name, define] of Object.entries(SCENARIOS)) {
+  const app = new App({ outdir: path.join(outdir, name) });
+  define(app);
+  app.synth();
+}
