@@ -64,8 +64,9 @@ project.addTask('import', {
 
 // The upstream data the tests compare with, re-created from the Go module proxy (see upstream/).
 project.addTask('upstream', {
-  description: 'Fetch the pinned upstream CRDs and re-create the reference renders into .cache/upstream (sha256-checked)',
+  description: 'Fetch the pinned upstream CRDs and re-create the reference renders into .cache/upstream (sha256-checked; --all: every file)',
   exec: 'node upstream/provision.js',
+  receiveArgs: true,
 });
 
 // A release runs every test: missing upstream data fails it instead of skipping tests.

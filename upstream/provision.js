@@ -5,7 +5,8 @@
 // the Go module proxy); the CRDs listed in imports/sources.json are copied from it, the reference
 // renders listed in upstream/references.json are copied or rendered (kustomize, helm) with pinned
 // tools built from the same proxy into .cache/tools. Every file is sha256-checked against the
-// recorded hash before it is written.
+// recorded hash before it is written. Only the files no upstream directory has yet are made,
+// unless --all (which re-creates every one, e.g. to re-check the recorded hashes).
 'use strict';
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -13,7 +14,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const YAML = require('yaml');
-const { REQUIRED, upstreamOut } = require('./locate');
+const { REQUIRED, missingUpstream, upstreamOut } = require('./locate');
 
 const root = path.resolve(__dirname, '..');
 const refs = JSON.parse(fs.readFileSync(path.join(__dirname, 'references.json'), 'utf8'));
@@ -83,18 +84,21 @@ function write(kind, file, body, sha256) {
 }
 
 function main() {
-  console.log(`upstream data -> ${path.relative(process.cwd(), out) || '.'}`);
+  const wanted = process.argv.includes('--all') ? new Set(REQUIRED) : new Set(missingUpstream());
+  console.log(`upstream data -> ${path.relative(process.cwd(), out) || '.'}: ${wanted.size} file(s) to make`);
   for (const src of imports.modules.flatMap((m) => m.sources)) {
+    if (!wanted.has(`crds/${src.file}`)) continue;
     write('crds', src.file, fs.readFileSync(path.join(moduleDir(src.repository, src.tag), src.path)), src.sha256);
   }
   for (const entry of refs.reference) {
+    if (!wanted.has(`reference/${entry.file}`)) continue;
     const dir = moduleDir(entry.repository, entry.tag);
     const body = entry.copy ? fs.readFileSync(path.join(dir, entry.copy))
       : entry.kustomize ? kustomize(dir, entry)
         : helm(dir, entry);
     write('reference', entry.file, body, entry.sha256);
   }
-  const missing = REQUIRED.filter((f) => !fs.existsSync(path.join(out, f)));
+  const missing = missingUpstream();
   if (missing.length > 0) throw new Error(`still missing: ${missing.join(', ')}`);
 }
 
