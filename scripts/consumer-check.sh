@@ -9,7 +9,7 @@ root=$(pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-[ -f lib/index.js ] || npx projen compile
+npx projen compile > /dev/null   # the package is what lib/ holds: build it from the sources as they are
 npm pack --silent --pack-destination "$work" > /dev/null
 tgz=$(ls "$work"/cdk8s-accelerated-tls-*.tgz)
 
