@@ -1,6 +1,8 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Chart } from 'cdk8s';
 import * as YAML from 'yaml';
-import { AcceleratedTlsGateway, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, TlsCertificate } from '../src';
+import { AcceleratedTlsGateway, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, TlsCertificate, Versions } from '../src';
 import { find, newChart, synthApp, testUpstream, upstreamFile } from './util';
 
 const LISTENERS = [{ certificate: TlsCertificate.fromSecretName('c', { keyAlgorithm: KeyAlgorithm.RSA_2048 }), backend: { serviceName: 'b', port: 80 } }];
@@ -44,4 +46,23 @@ test('a second config is an error; emitConfigMap: false emits nothing', () => {
 test('the namespace is a DNS-1123 label', () => {
   const { chart } = newChart();
   expect(() => new EnvoyGatewayConfig(chart, 'cfg', { namespace: 'Bad NS!' })).toThrow(/\[ATLS-GW005\] test\/cfg: namespace/);
+});
+
+testUpstream('the README\'s helm install (--set ...enableEnvoyPatchPolicy=true) renders what EnvoyGatewayConfig emits', () => {
+  // The README's command, and the helm render of Envoy Gateway v1.9.1's chart with exactly that --set.
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const set = /helm install eg oci:\/\/docker\.io\/envoyproxy\/gateway-helm --version v1\.9\.1 \\\n.*\\\n\s+--set (\S+)\n/.exec(readme)?.[1];
+  expect(set).toBe('config.envoyGateway.extensionApis.enableEnvoyPatchPolicy=true');
+  const rendered = YAML.parse(YAML.parse(upstreamFile('reference', 'envoy-gateway-v1.9.1-helm-config-envoypatchpolicy.yaml')).data['envoy-gateway.yaml']);
+  const { app, chart } = newChart();
+  new EnvoyGatewayConfig(chart, 'cfg');
+  const ours = YAML.parse(find(synthApp(app), 'ConfigMap').data['envoy-gateway.yaml']);
+  // Equal but for the two release images the library pins (Envoy Gateway v1.9.0's).
+  expect(ours.provider.kubernetes.shutdownManager.image).toBe(Versions.ENVOY_GATEWAY_IMAGE);
+  expect(ours.provider.kubernetes.rateLimitDeployment.container.image).toBe(Versions.ENVOY_RATELIMIT_IMAGE);
+  ours.provider.kubernetes.shutdownManager.image = rendered.provider.kubernetes.shutdownManager.image;
+  ours.provider.kubernetes.rateLimitDeployment.container.image = rendered.provider.kubernetes.rateLimitDeployment.container.image;
+  expect(rendered).toEqual(ours);
+  // The control: a misspelt path renders elsewhere and breaks the equality.
+  expect({ ...rendered, extensionApis: {}, extensionAPIs: { enableEnvoyPatchPolicy: true } }).not.toEqual(ours);
 });

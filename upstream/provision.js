@@ -71,7 +71,8 @@ function helm(dir, entry) {
     return entry.values[k];
   });
   fs.writeFileSync(path.join(chart, 'values.yaml'), values);
-  return execFileSync(tool('helm'), ['template', entry.release, chart, '--namespace', entry.namespace, '--show-only', entry.showOnly],
+  const sets = (entry.set ?? []).flatMap((s) => ['--set', s]);
+  return execFileSync(tool('helm'), ['template', entry.release, chart, '--namespace', entry.namespace, '--show-only', entry.showOnly, ...sets],
     { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, HELM_CACHE_HOME: path.join(work, 'helm') } });
 }
 
