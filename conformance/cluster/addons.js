@@ -56,7 +56,8 @@ function startNfdMaster(cp, namespace) {
   const conf = path.join(cp.dir, 'nfd-master.conf');
   fs.writeFileSync(conf, '');
   cp.spawn('nfd-master', 'nfd-master', [`-kubeconfig=${cp.admin}`, `-config=${conf}`, `-port=${18080 + 10 * cp.index}`],
-    { KUBERNETES_NAMESPACE: namespace, NODE_NAME: 'control-plane' });
+    // NODE_NAME: the node its pod would run on (nfd-master annotates it with its version).
+    { KUBERNETES_NAMESPACE: namespace, NODE_NAME: 'skx' });
 }
 
 /** Envoy Gateway as its Helm chart installs it, minus its Deployment: namespace, CRDs, certgen. */

@@ -32,8 +32,19 @@ function record(group, r) {
 
 const appObjects = (dir) => fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().flatMap((f) => readYamlDocs(path.join(dir, f)));
 const ofKind = (objects, ...kinds) => objects.filter((o) => kinds.includes(o.kind));
-const live = (cp, o) => cp.getJson([`${o.kind.toLowerCase()}.${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}`.replace(/\.$/, ''),
-  o.metadata.name, ...(o.metadata.namespace ? ['-n', o.metadata.namespace] : [])]);
+const resourceOf = (o) => `${o.kind.toLowerCase()}.${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}`.replace(/\.$/, '');
+/** The live objects of `objects` (one kubectl call per kind); a missing one is an error naming it. */
+function liveAll(cp, objects) {
+  const byKind = new Map();
+  return objects.map((o) => {
+    const r = resourceOf(o);
+    if (!byKind.has(r)) byKind.set(r, cp.getJson([r, '-A']).items);
+    const found = byKind.get(r).find((x) => x.metadata.name === o.metadata.name && (x.metadata.namespace ?? '') === (o.metadata.namespace ?? ''));
+    if (!found) throw new Error(`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name} is not in the cluster`);
+    return found;
+  });
+}
+const live = (cp, o) => liveAll(cp, [o])[0];
 
 /**
  * Envoy Gateway's controller, configured as the app's envoy-gateway-config ConfigMap says, or,
@@ -77,12 +88,11 @@ function createCertificates(cp, objects) {
 
 /** Live Gateway API objects of the apps, and what Envoy Gateway rendered for them. */
 function gatewayState(cp, objects) {
-  const get = (o) => live(cp, o);
   return {
-    classes: ofKind(objects, 'GatewayClass').map(get),
-    gateways: ofKind(objects, 'Gateway').map(get),
-    routes: ofKind(objects, 'TCPRoute', 'HTTPRoute').map(get),
-    policies: ofKind(objects, 'EnvoyPatchPolicy').map(get),
+    classes: liveAll(cp, ofKind(objects, 'GatewayClass')),
+    gateways: liveAll(cp, ofKind(objects, 'Gateway')),
+    routes: liveAll(cp, ofKind(objects, 'TCPRoute', 'HTTPRoute')),
+    policies: liveAll(cp, ofKind(objects, 'EnvoyPatchPolicy')),
   };
 }
 
@@ -116,18 +126,18 @@ const requiresLabel = (proxy, label) => JSON.stringify(proxy.spec.provider.kuber
 /** Label keys of the app's NodeFeatureRules, and the nodes each must be on (by the rule's purpose). */
 function intendedLabels(rules) {
   const INTENDED = { 'cryptomb-avx512': ['spr-qat', 'icx'], 'atls-qat-ready': ['spr-qat'], 'atls-qat-pf': ['spr-qat'] };
-  const keys = []; const intended = {};
+  const keys = new Set(); const intended = {};
   for (const r of rules) {
     const nodes = INTENDED[r.metadata.name];
     if (!nodes) throw new Error(`NodeFeatureRule ${r.metadata.name}: the check does not know which simulated nodes it is meant for`);
     for (const rule of r.spec.rules) {
       for (const k of Object.keys(rule.labels ?? {})) {
-        keys.push(k);
-        for (const n of nodes) (intended[n] ??= []).push(k);
+        keys.add(k);
+        for (const n of nodes) (intended[n] ??= new Set()).add(k);
       }
     }
   }
-  return { keys, intended };
+  return { keys: [...keys], intended: Object.fromEntries(Object.entries(intended).map(([n, ks]) => [n, [...ks]])) };
 }
 
 /** Waits until Envoy Gateway has programmed everything (or the time is up; the assertions then say why). */
@@ -142,13 +152,21 @@ async function settle(cp, objects, timeoutMs) {
 
 /** The assertions of section "What the cluster check runs" over `apps` ([name, dir, objects]). */
 async function assertApps(cp, apps) {
-  const objects = apps.flatMap(([, , o]) => o);
+  // Apps may emit the same object (the guard, the CryptoMB rule): each is checked once.
+  const key = (o) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const objects = [...new Map(apps.flatMap(([, , o]) => o).map((o) => [key(o), o])).values()];
   for (const [name, dir] of apps) record('apply: a second apply changes nothing', { checked: 1, failures: diffIsEmpty(cp, name, dir) });
 
   const s = gatewayState(cp, objects);
   record('Envoy Gateway: classes, gateways, listeners, routes, EnvoyPatchPolicies', A.envoyGatewayStatus(s.classes, s.gateways, s.routes, s.policies));
   const fleet = envoyFleet(cp, objects);
-  record('Envoy Gateway: rendered Envoy Deployments', { checked: 1, failures: fleet.length >= s.gateways.filter((g) => !objects.some((c) => c.kind === 'EnvoyProxy' && c.spec.mergeGateways)).length ? [] : [`${fleet.length} Envoy Deployments for ${s.gateways.length} gateways`] });
+  // One Envoy Deployment per gateway, or per GatewayClass when its gateways are merged.
+  const fleets = new Set(s.gateways.map((g) => {
+    const ref = s.classes.find((c) => c.metadata.name === g.spec.gatewayClassName)?.spec.parametersRef;
+    const proxy = ref && ofKind(objects, 'EnvoyProxy').find((p) => p.metadata.name === ref.name);
+    return proxy?.spec.mergeGateways ? `class ${g.spec.gatewayClassName}` : `gateway ${g.metadata.namespace}/${g.metadata.name}`;
+  }));
+  record('Envoy Gateway: rendered Envoy Deployments', { checked: 1, failures: fleet.length === fleets.size ? [] : [`${fleet.length} Envoy Deployments for ${fleets.size} Envoy fleets (${[...fleets].join(', ')})`] });
   for (const f of fleet) record('Envoy Gateway: rendered Envoy Deployments', A.envoyDeployment(f.deployment, f.proxy));
 
   const vaps = ofKind(objects, 'ValidatingAdmissionPolicy');
@@ -174,6 +192,7 @@ async function assertApps(cp, apps) {
   const podsOf = (w) => pods.filter((p) => p.metadata.namespace === w.metadata.namespace && Object.entries(w.spec.selector?.matchLabels ?? w.spec.template.metadata.labels ?? {})
     .every(([k, v]) => p.metadata.labels?.[k] === v));
   const sched = 'scheduling: QAT on spr-qat, CryptoMB never on skx/arm64, QAT plugin and host prep on spr-qat, benchmark apart';
+  log(`Envoy placement: ${fleet.map((f) => `${f.deployment.metadata.name} -> ${f.pods.map((p) => p.spec.nodeName ?? 'pending').join('+')}`).join(', ')}`);
   for (const f of fleet) {
     if (requestsQat(f.proxy)) record(sched, A.boundTo(`QAT Envoy ${f.deployment.metadata.name}`, f.pods, ['spr-qat']));
     if (requiresLabel(f.proxy, 'feature.node.kubernetes.io/cryptomb-avx512')) record(sched, A.boundTo(`CryptoMB Envoy ${f.deployment.metadata.name}`, f.pods, ['spr-qat', 'icx']));
@@ -183,7 +202,7 @@ async function assertApps(cp, apps) {
   }
   for (const job of ofKind(objects, 'Job')) record(sched, A.benchmarkApart(podsOf(job), fleet.flatMap((f) => f.pods)));
 
-  const workloads = ofKind(objects, 'Deployment', 'DaemonSet', 'Job').map((o) => live(cp, o));
+  const workloads = liveAll(cp, ofKind(objects, 'Deployment', 'DaemonSet', 'Job'));
   record('Pod Security: every pod the controllers create is admitted', A.podSecurity(cp, [...workloads, ...fleet.map((f) => f.deployment)]));
 }
 

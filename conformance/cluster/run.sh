@@ -11,7 +11,8 @@ echo "--- building (or reusing) the Go tools"
 bin=$(bash conformance/cluster/build-tools.sh | tail -n 1)
 nfd_version=$(cd conformance/cluster && go list -m -f '{{.Version}}' sigs.k8s.io/node-feature-discovery)
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# ATLS_CLUSTER_KEEP=1 keeps the clusters' logs and files for a look after a failure.
+if [ "${ATLS_CLUSTER_KEEP:-}" = 1 ]; then echo "keeping $work"; else trap 'rm -rf "$work"' EXIT; fi
 echo "--- synthesizing the scenarios"
 npx tsc -p conformance/cluster/tsconfig.json
 node build/conformance/cluster/scenarios.js "$work/scenarios"

@@ -10,12 +10,35 @@ import {
 
 const cert = (name: string) => TlsCertificate.fromSecretName(name, { keyAlgorithm: KeyAlgorithm.RSA_2048 });
 
-/** A namespace under Pod Security `restricted`, with a backend Service (its pods are not needed). */
+/**
+ * A namespace under Pod Security `restricted` with a backend (Envoy Gateway resolves a TCPRoute's
+ * backend only when it has ready endpoints), written to meet `restricted`.
+ */
 function namespaceWithBackend(chart: Chart, ns: string): void {
   new k8s.KubeNamespace(chart, 'Namespace', { metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
+  const labels = { app: 'backend' };
   new k8s.KubeService(chart, 'Backend', {
     metadata: { name: 'backend', namespace: ns },
-    spec: { ports: [{ name: 'http', port: 3000 }], selector: { app: 'backend' } },
+    spec: { ports: [{ name: 'http', port: 3000 }], selector: labels },
+  });
+  new k8s.KubeDeployment(chart, 'BackendDeployment', {
+    metadata: { name: 'backend', namespace: ns },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{
+            name: 'backend',
+            image: 'registry.k8s.io/gateway-api/echo-basic:v1.5.1',
+            ports: [{ containerPort: 3000 }],
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          }],
+        },
+      },
+    },
   });
 }
 
