@@ -3,8 +3,8 @@
 // x-kubernetes-preserve-unknown-fields) is unknown to the type checker, so selecting it
 // statically warns `undefined field 'value'` in the policy's status.typeChecking; the guard must
 // reach such fields only through dyn(). (The cluster check asserts the real status.)
-import { guardValidations } from '../src/patch-policy-cel';
 import { describeUpstream } from './util';
+import { guardValidations } from '../src/patch-policy-cel';
 import { schemaOf, upstreamCrds } from './util/crd-schema';
 
 describeUpstream('the guard\'s CEL against Envoy Gateway\'s EnvoyPatchPolicy schema', () => {
