@@ -206,6 +206,10 @@ async function assertApps(cp, apps) {
   record('Pod Security: every pod the controllers create is admitted', A.podSecurity(cp, [...workloads, ...fleet.map((f) => f.deployment)]));
 }
 
+function recordCrashes(cp) {
+  record('components kept running', { checked: cp.started.length, failures: cp.crashed().map((c) => `${c} died:\n${cp.logTail(c.split(' ')[0])}`) });
+}
+
 async function freshCluster(apps) {
   const cp = new ControlPlane(bin, path.join(work, 'fresh'), IP, 0);
   try {
@@ -228,10 +232,10 @@ async function freshCluster(apps) {
     await assertApps(cp, apps);
     log('assertions done; negative controls');
     for (const c of await negative.run(cp, apps[0][2], work)) record('negative controls: each makes its assertion fail', c);
-    const crashed = cp.crashed();
-    record('components kept running', { checked: cp.started.length, failures: crashed.map((c) => `${c} died:\n${cp.logTail(c.split(' ')[0])}`) });
+    recordCrashes(cp);
   } finally {
     await cp.stop();
+    log('fresh cluster stopped');
   }
 }
 
@@ -258,6 +262,7 @@ async function existingNfdCluster(name, dir, objects) {
     await settle(cp, objects, 120000);
     await assertApps(cp, [[name, dir, objects]]);
     record('existing NFD: upstream CRD schemas unchanged', A.crdsUnchanged(before, names.map((n) => cp.getJson(['crd', n]))));
+    recordCrashes(cp);
   } finally {
     await cp.stop();
   }

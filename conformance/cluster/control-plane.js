@@ -16,6 +16,8 @@ function killAll(signal) {
 process.on('exit', () => killAll('SIGKILL'));
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { killAll('SIGKILL'); process.exit(130); });
 
+// No single kubectl call may hang the check (the stage has its own overall timeout too).
+const KUBECTL_TIMEOUT_MS = 120000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns a truthy value; throws `what` with the last error after `timeoutMs`. */
@@ -139,7 +141,7 @@ class ControlPlane {
   /** kubectl as the cluster admin; throws with kubectl's output when it fails. */
   kubectl(args, input) {
     return execFileSync(path.join(this.bin, 'kubectl'), [`--kubeconfig=${this.admin}`, ...args], {
-      input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024,
+      input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024, timeout: KUBECTL_TIMEOUT_MS,
     });
   }
 
@@ -147,7 +149,7 @@ class ControlPlane {
   kubectlResult(args, input) {
     try {
       const stdout = execFileSync(path.join(this.bin, 'kubectl'), [`--kubeconfig=${this.admin}`, ...args], {
-        input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024,
+        input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024, timeout: KUBECTL_TIMEOUT_MS,
       });
       return { status: 0, stdout, stderr: '' };
     } catch (e) {
@@ -159,11 +161,11 @@ class ControlPlane {
     return JSON.parse(this.kubectl(['get', ...args, '-o', 'json']));
   }
 
-  /** Stops every process this cluster started (SIGTERM, then SIGKILL after 10 s). */
+  /** Stops every process this cluster started: SIGTERM, then SIGKILL after 5 s (nothing here keeps state). */
   async stop() {
     const running = this.started.filter((p) => p.exitCode_ === undefined);
     for (const p of running) { try { process.kill(-p.pid, 'SIGTERM'); } catch { /* gone */ } }
-    await Promise.race([Promise.all(running.map((p) => p.exited)), sleep(10000)]);
+    await Promise.race([Promise.all(running.map((p) => p.exited)), sleep(5000)]);
     for (const p of running) { if (p.exitCode_ === undefined) { try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ } } }
     await Promise.all(running.map((p) => p.exited));
   }

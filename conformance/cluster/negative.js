@@ -16,10 +16,11 @@ const clean = (o) => {
 
 /** Runs `control` (which returns an assertion result); passes when that result has failures. */
 async function expectFailure(name, control) {
+  const t0 = Date.now();
   try {
     const r = await control();
     if (r.failures.length) {
-      console.log(`    negative control "${name}" failed as it must: ${r.failures[0].split('\n')[0].slice(0, 240)}`);
+      console.log(`    negative control "${name}" failed as it must (${((Date.now() - t0) / 1000).toFixed(0)}s): ${r.failures[0].split('\n')[0].slice(0, 240)}`);
       return { checked: 1, failures: [] };
     }
     return { checked: 1, failures: [`negative control "${name}": the assertion passed (${r.checked} checked), so it cannot catch this mistake`] };
