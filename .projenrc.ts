@@ -12,6 +12,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.3.0',
   jsiiVersion: '~6.0.0',
   packageManager: javascript.NodePackageManager.NPM,
+  // jsii 6.0 needs Node >= 20.16; CI runs Node 20.
+  minNodeVersion: '20.16.0',
+  // Release bumps with commit-and-tag-version 12 (13 requires Node 22).
+  bumpPackage: 'commit-and-tag-version@^12',
   projenrcTs: true,
   github: false,
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
@@ -21,6 +25,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^3',
     'yaml@^2',
     'ajv@^6',
+    'commit-and-tag-version@^12',
   ],
   publishToPypi: { distName: 'cdk8s-accelerated-tls', module: 'cdk8s_accelerated_tls' },
   jestOptions: {
@@ -32,13 +37,19 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/', '/test/'],
       coverageReporters: ['text-summary', 'lcov'],
+      // One line when the tests that compare with upstream data are skipped (see upstream/).
+      globalSetup: '<rootDir>/test/util/upstream-notice.js',
     },
   },
   gitignore: ['/build/', '/.cache/', '/examples/**/*.js', '/examples/**/*.d.ts', '.venv/', '__pycache__/'],
 });
 
+// Node 20 is past its end of life: jsii's check-node prints a banner on every run unless the
+// major version is listed in this variable (a list of majors, so "1" does not silence it).
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
 // Generated CRD bindings are committed as generated; lint never rewrites them.
-for (const p of ['/imports/', '/examples/', '/scripts/', '/conformance/', '/.ci/', '/build/', '/.cache/']) project.addPackageIgnore(p);
+for (const p of ['/imports/', '/upstream/', '/examples/', '/scripts/', '/conformance/', '/.ci/', '/build/', '/.cache/']) project.addPackageIgnore(p);
 
 project.eslint?.addIgnorePattern('src/imports/');
 project.eslint?.addIgnorePattern('build/');
@@ -50,12 +61,22 @@ project.compileTask.exec('tsc -p tsconfig.declarations.json');
 
 // Regenerate src/imports/ from the pinned upstream CRDs (see imports/README.md).
 project.addTask('import', {
-  description: 'Regenerate src/imports/ from $ATLS_UPSTREAM_DIR/crds (sha256-checked); --download fetches the pinned URLs',
+  description: 'Regenerate src/imports/ from the upstream CRDs (sha256-checked; see upstream/locate.js)',
   exec: 'node imports/regenerate.js',
   receiveArgs: true,
 });
 
-// The example app (the seed scenario), compiled to JS and synthesized into dist/manifests/.
+// The upstream data the tests compare with, re-created from the Go module proxy (see upstream/).
+project.addTask('upstream', {
+  description: 'Fetch the pinned upstream CRDs and re-create the reference renders into .cache/upstream (sha256-checked; --all: every file)',
+  exec: 'node upstream/provision.js',
+  receiveArgs: true,
+});
+
+// A release runs every test: missing upstream data fails it instead of skipping tests.
+project.tasks.tryFind('release')?.env('ATLS_REQUIRE_UPSTREAM', '1');
+
+// The example app (the private key provider task's scenario), compiled to JS and synthesized into dist/manifests/.
 project.addTask('example', {
   description: 'Synthesize the example app into dist/manifests/',
   steps: [
@@ -72,6 +93,13 @@ project.addTask('example', {
 project.addTask('conformance', {
   description: 'kubectl-validate + egctl x translate over every synthesized object; Python package == TypeScript output',
   exec: 'bash conformance/run.sh',
+});
+
+// The packed library in a cdk8s init-style project with cdk8s-plus-33: the README example and
+// cdk8s-plus-33 values compile and synthesize (needs the npm registry).
+project.addTask('consumer', {
+  description: 'Pack the library; a cdk8s init-style project (cdk8s-plus-33) compiles and synthesizes the README example',
+  exec: 'bash scripts/consumer-check.sh',
 });
 
 // The example and scenarios on a real control plane: kube-apiserver, controllers, scheduler,

@@ -8,7 +8,7 @@ const YAML = require('yaml');
 const { makeCert } = require('./make-cert');
 
 const root = path.resolve(__dirname, '..');
-const upstreamDir = path.resolve(process.env.ATLS_UPSTREAM_DIR ?? path.join(root, '..', 'shared', 'upstream'));
+const { upstreamPath } = require('../upstream/locate');
 
 function readYamlDocs(file) {
   return YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()).filter(Boolean);
@@ -46,4 +46,11 @@ function k8sSchemas(version, outDir) {
   return n;
 }
 
-module.exports = { root, upstreamDir, readYamlDocs, writeYamlDocs, yamlFiles, makeCert, k8sSchemas };
+/** The example's file of `chart` (cdk8s numbers the files, so the number is not fixed). */
+function exampleFile(dir, chart) {
+  const hit = fs.readdirSync(dir).filter((f) => f.endsWith(`-${chart}.k8s.yaml`));
+  if (hit.length !== 1) throw new Error(`expected one *-${chart}.k8s.yaml in ${dir}, found ${hit.length}`);
+  return path.join(dir, hit[0]);
+}
+
+module.exports = { root, exampleFile, upstreamPath, readYamlDocs, writeYamlDocs, yamlFiles, makeCert, k8sSchemas };

@@ -15,4 +15,4 @@ python3 -m venv "$work/venv"
 # shellcheck disable=SC2086 # PY_REQUIREMENTS is a list
 "$work/venv/bin/pip" install -q "$work"/dist/python/*.whl $PY_REQUIREMENTS
 ATLS_TS_MANIFESTS="$(pwd)/dist/manifests" "$work/venv/bin/python" -m pytest -q -p no:cacheprovider test/python
-echo "python: wheel $(basename "$wheel") ($((size / 1024)) KiB) installed in a fresh virtualenv; example YAML byte-identical to TypeScript"
+echo "python: wheel $(basename "$wheel") ($((size / 1024)) KiB) installed in a fresh virtualenv; example YAML byte-identical to TypeScript; the README example runs"

@@ -7,7 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 source conformance/tools.env
-export ATLS_UPSTREAM_DIR="${ATLS_UPSTREAM_DIR:-$(cd .. && pwd)/shared/upstream}"
 tools="${ATLS_TOOLS_DIR:-$root/.cache/tools}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

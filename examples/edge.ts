@@ -1,4 +1,5 @@
-// The seed's scenario as an app: the TLS-termination backend behind a QAT gateway, a CryptoMB
+// The scenario of Envoy Gateway's task "Accelerating TLS Handshakes using Private Key Provider in Envoy"
+// (https://gateway.envoyproxy.io/v1.9/tasks/security/private-key-provider/) as an app: the TLS-termination backend behind a QAT gateway, a CryptoMB
 // gateway and a software baseline, each chart in its own file; the Envoy Gateway config, the
 // node features (NFD and the CryptoMB rule) and the QAT node preparation (device plugin, VF setup,
 // host preparation, node rules) in charts of their own, and a handshake benchmark comparing each
@@ -7,7 +8,7 @@
 import { App, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  AcceleratedTlsGateway, CryptoMbAffinity, EnvoyGatewayConfig, HandshakeBenchmark, KeyAlgorithm, KeyProvider, NodePlacement,
+  AcceleratedTlsGateway, CryptoMbAffinity, HandshakeBenchmark, KeyAlgorithm, KeyProvider, NodePlacement,
   QatNodePrep, TlsCertificate,
 } from '../src';
 
@@ -51,7 +52,7 @@ export class Backend extends Chart {
 export function defineEdge(app: App): void {
   new Backend(app, 'backend');
 
-  // The Secret of the seed (`kubectl create secret tls example-cert ...`), RSA 2048.
+  // The task's Secret (`kubectl create secret tls example-cert ...`, see the README), RSA 2048.
   const certificate = TlsCertificate.fromSecretName('example-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 });
   const listeners = [{
     hostname: 'www.example.com',
@@ -74,15 +75,15 @@ export function defineEdge(app: App): void {
     gw[kind] = new AcceleratedTlsGateway(chart, 'gw', { namespace: 'default', name: `eg-${kind}`, provider, listeners });
   }
 
-  new EnvoyGatewayConfig(new Chart(app, 'envoy-gateway-config'), 'config');
+  // No EnvoyGatewayConfig: Envoy Gateway is installed with Helm, which enables EnvoyPatchPolicy.
   // NFD and the rule labelling CryptoMB-capable nodes, which the CryptoMB gateway requires.
   new CryptoMbAffinity(new Chart(app, 'node-features'), 'cryptomb');
 
-  // Every QAT step of the seed Kubernetes can take: plugin, VFs (sym;asym -> qat.intel.com/cy,
+  // Every QAT step of the task that Kubernetes can take: plugin, VFs (sym;asym -> qat.intel.com/cy,
   // what the QAT gateway requests), vfio-pci, /dev/vfio access, memlock, NFD rules.
   new QatNodePrep(new Chart(app, 'qat-node-prep'), 'qat');
 
-  // The seed's benchmark, fair: each accelerated gateway right after its own baseline, same flags.
+  // The task's benchmark, fair: each accelerated gateway right after its own baseline, same flags.
   new HandshakeBenchmark(new Chart(app, 'benchmark'), 'benchmark', {
     targets: [gw.software, gw.qat, gw['software-cryptomb'], gw.cryptomb],
   });

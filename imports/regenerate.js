@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // Regenerates src/imports/ from the pinned upstream CRDs listed in imports/sources.json.
 //
-//   node imports/regenerate.js            read $ATLS_UPSTREAM_DIR/crds (default ../shared/upstream)
-//   node imports/regenerate.js --download fetch the pinned URLs instead (needs the internet)
+//   node imports/regenerate.js            read <upstream>/crds (see upstream/locate.js)
 //   node imports/regenerate.js --check    regenerate into a temp dir and compare with src/imports/
 //
 // Every input is sha256-checked; only the CRDs and versions we use are kept, and all CRDs of
@@ -18,18 +17,11 @@ const YAML = require('yaml');
 const root = path.resolve(__dirname, '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, 'sources.json'), 'utf8'));
 const args = new Set(process.argv.slice(2));
-const upstreamDir = path.resolve(process.env.ATLS_UPSTREAM_DIR ?? path.join(root, '..', 'shared', 'upstream'));
+const { upstreamPath } = require('../upstream/locate');
 
 async function readSource(src) {
-  let body;
-  if (args.has('--download')) {
-    const url = `https://raw.githubusercontent.com/${src.repository}/${src.tag}/${src.path}`;
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-    body = Buffer.from(await res.arrayBuffer());
-  } else {
-    body = fs.readFileSync(path.join(upstreamDir, 'crds', src.file));
-  }
+  // `npx projen upstream` provides them when no upstream directory exists.
+  const body = fs.readFileSync(upstreamPath(`crds/${src.file}`));
   const sha = crypto.createHash('sha256').update(body).digest('hex');
   if (sha !== src.sha256) {
     throw new Error(`${src.file}: sha256 ${sha} does not match the pinned ${src.sha256}`);

@@ -1,7 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppRegistry } from './app-registry';
-import { EnvoyGatewayConfig } from './envoy-gateway-config';
 import { EnvoyPatchPolicyGuard } from './envoy-patch-policy-guard';
 import { envoyProxySpec, EnvoySizing, resolveEnvoy } from './envoy-proxy-spec';
 import { GatewayChecks } from './gateway-checks';
@@ -118,8 +117,6 @@ export class AcceleratedTlsGateway extends Construct {
     const patch = provider._behaviour.patchValue();
     if (patch) {
       this.patchPolicy = addKeyProviderPolicy(this, this, this.listeners, patch);
-      // One EnvoyGatewayConfig per app (EnvoyPatchPolicy must be enabled).
-      EnvoyGatewayConfig._ensure(Chart.of(this));
       // One guard per app: only our patches get through the API that enabling it opens.
       EnvoyPatchPolicyGuard._ensure(Chart.of(this));
     }

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { AppRegistry } from './app-registry';
 import { checkLabel } from './validation';
 import { Versions } from './versions';
@@ -8,8 +8,8 @@ import { Versions } from './versions';
 /** Props of `EnvoyGatewayConfig`. */
 export interface EnvoyGatewayConfigProps {
   /**
-   * Emit the `envoy-gateway-config` ConfigMap. Set false when Envoy Gateway is managed by
-   * Helm: set `config.envoyGateway.extensionApis.enableEnvoyPatchPolicy=true` there instead.
+   * Emit the `envoy-gateway-config` ConfigMap (false switches it off in one place, e.g. per
+   * environment, and still reserves the app's one EnvoyGatewayConfig).
    * @default true
    */
   readonly emitConfigMap?: boolean;
@@ -21,25 +21,20 @@ export interface EnvoyGatewayConfigProps {
 }
 
 const SINGLETON = 'EnvoyGatewayConfig';
-const IMPLICIT_ID = 'EnvoyGatewayConfig';
 
 /**
- * Envoy Gateway's own configuration with EnvoyPatchPolicy enabled: the complete config the
- * Helm chart of `Versions.ENVOY_GATEWAY` renders (release images), plus `extensionApis.enableEnvoyPatchPolicy`.
+ * Envoy Gateway's own configuration with EnvoyPatchPolicy enabled, as an `envoy-gateway-config`
+ * ConfigMap: the complete config the Helm chart of `Versions.ENVOY_GATEWAY` renders (release
+ * images), plus `extensionApis.enableEnvoyPatchPolicy`.
  *
- * One per app. Gateways with a key provider create it in their chart unless the app creates
- * one explicitly (anywhere, before or after them): the explicit one wins.
+ * Opt-in, for an Envoy Gateway installed from its release manifests (`install.yaml`). The
+ * recommended Helm install needs none: it takes
+ * `--set config.envoyGateway.extensionApis.enableEnvoyPatchPolicy=true`, and this ConfigMap
+ * would fight Helm over the same object. One per app.
  * Envoy Gateway reloads the ConfigMap; `kubectl rollout restart deployment envoy-gateway
  * -n envoy-gateway-system` forces it.
  */
 export class EnvoyGatewayConfig extends Construct {
-  /**
-   * @internal the app's config, creating it in `chart` when the app has none.
-   */
-  public static _ensure(chart: IConstruct): EnvoyGatewayConfig {
-    return AppRegistry.of(chart).ensure(SINGLETON, () => new EnvoyGatewayConfig(chart as Construct, IMPLICIT_ID));
-  }
-
   /** The ConfigMap, or undefined when `emitConfigMap` is false. */
   public readonly configMap?: ApiObject;
   /** Namespace of Envoy Gateway. */
@@ -48,7 +43,6 @@ export class EnvoyGatewayConfig extends Construct {
   constructor(scope: Construct, id: string, props: EnvoyGatewayConfigProps = {}) {
     super(scope, id);
     this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'envoy-gateway-system');
-    // An explicit config replaces the one a gateway created on its own.
     AppRegistry.of(this).claim(SINGLETON, this);
     if (props.emitConfigMap ?? true) {
       this.configMap = new k8s.KubeConfigMap(this, 'Resource', {

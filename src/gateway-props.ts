@@ -5,7 +5,7 @@ import { TlsCertificate } from './tls-certificate';
 
 /** Protocol of a listener, and the route kind that serves it. */
 export enum ListenerProtocol {
-  /** TLS terminated by Envoy, bytes forwarded over TCP (a `TCPRoute`): the seed's case. */
+  /** TLS terminated by Envoy, bytes forwarded over TCP (a `TCPRoute`): the case of Envoy Gateway's task "Accelerating TLS Handshakes using Private Key Provider in Envoy". */
   TLS = 'TLS',
   /** HTTPS: TLS terminated, HTTP routed (an `HTTPRoute`). */
   HTTPS = 'HTTPS',
@@ -13,7 +13,7 @@ export enum ListenerProtocol {
 
 /** Type of the Envoy Service. */
 export enum EnvoyServiceType {
-  /** NodePort (the seed's choice, for benchmarking from a node). */
+  /** NodePort (the choice of Envoy Gateway's private key provider task, for benchmarking from a node). */
   NODE_PORT = 'NodePort',
   /** LoadBalancer. */
   LOAD_BALANCER = 'LoadBalancer',
@@ -162,7 +162,7 @@ export interface AcceleratedTlsGatewayProps {
   readonly mergeGateways?: boolean;
   /**
    * Envoy data plane settings.
-   * @default the seed's: 1 CPU, 4 GiB, NodePort, the pinned contrib image
+   * @default as in Envoy Gateway's task "Accelerating TLS Handshakes using Private Key Provider in Envoy": 1 CPU, 4 GiB, NodePort; the pinned contrib image
    */
   readonly envoy?: EnvoyOptions;
 }

@@ -16,3 +16,4 @@ export * from './qat-device-plugin';
 export * from './qat-host-prep';
 export * from './qat-node-prep';
 export * from './handshake-benchmark';
+export * from './argo-cd-sync-waves';

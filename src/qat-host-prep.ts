@@ -72,7 +72,7 @@ export interface QatHostPrepOptions {
   readonly raiseMemlock?: boolean;
   /**
    * The memlock limit in bytes.
-   * @default 134217728 (128 MiB, as in the seed)
+   * @default 134217728 (128 MiB, as in Envoy Gateway's task "Accelerating TLS Handshakes using Private Key Provider in Envoy")
    */
   readonly memlockBytes?: number;
   /**

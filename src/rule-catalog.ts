@@ -40,6 +40,7 @@ export const RULE_CATALOG = {
   'ATLS-BENCH001': { level: 'error', acknowledgeable: true, description: 'A benchmarked accelerated gateway needs a software KeyProvider baseline of the same shape and placement (QAT: onQatNodes) among the targets.' },
   'ATLS-BENCH002': { level: 'error', acknowledgeable: false, description: 'HandshakeBenchmark props must be valid: targets, hostname, concurrency, duration, qps, client resources, images.' },
   'ATLS-GRD001': { level: 'error', acknowledgeable: false, description: 'EnvoyPatchPolicyGuard props must be valid: exempt namespaces are distinct DNS-1123 labels, allowed patches non-empty CEL conditions with balanced brackets and quotes.' },
+  'ATLS-ARGO001': { level: 'error', acknowledgeable: false, description: 'ArgoCdSyncWaves waves are integers, the custom resources\' above the CRDs\'.' },
 } as const satisfies Record<string, RuleDefinition>;
 
 /** @internal A rule id of the catalogue. */

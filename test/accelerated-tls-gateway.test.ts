@@ -18,7 +18,7 @@ function gateway(props: Partial<AcceleratedTlsGatewayProps> = {}, id = 'gw') {
   return { app, chart, gw };
 }
 
-describe('QAT gateway (the seed scenario)', () => {
+describe('QAT gateway (the private key provider task\'s scenario)', () => {
   const { app, gw } = gateway();
   const objects = synthApp(app);
 
@@ -29,7 +29,6 @@ describe('QAT gateway (the seed scenario)', () => {
       'Gateway/default/eg',
       'TCPRoute/default/eg-tls-443',
       'EnvoyPatchPolicy/default/eg-key-provider',
-      'ConfigMap/envoy-gateway-system/envoy-gateway-config',
       'ValidatingAdmissionPolicy//atls-envoy-patch-policy-guard',
       'ValidatingAdmissionPolicyBinding//atls-envoy-patch-policy-guard',
     ]);
@@ -92,11 +91,11 @@ describe('QAT gateway (the seed scenario)', () => {
     });
   });
 
-  test('EnvoyPatchPolicy equals the seed policy after the copy op, minus targetRef.namespace', () => {
+  test('EnvoyPatchPolicy equals the private key provider task\'s policy after the copy op, minus targetRef.namespace', () => {
     const p = find(objects, 'EnvoyPatchPolicy');
     const secretType = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret';
-    // The seed's QAT policy, with the placeholder that the copy op overwrites left out of the comparison.
-    const seed = {
+    // The task's QAT policy, with the placeholder that the copy op overwrites left out of the comparison.
+    const task = {
       targetRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'eg' },
       type: 'JSONPatch',
       jsonPatches: [
@@ -119,13 +118,12 @@ describe('QAT gateway (the seed scenario)', () => {
     const ours = JSON.parse(JSON.stringify(p.spec));
     expect(Object.keys(ours.jsonPatches[0].operation.value.typed_config.private_key)).toEqual(['inline_string']);
     delete ours.jsonPatches[0].operation.value.typed_config.private_key;
-    expect(ours).toEqual(seed);
+    expect(ours).toEqual(task);
     expect(p.metadata.namespace).toBe('default');
   });
 
-  test('the EnvoyGatewayConfig comes along in the gateway chart', () => {
-    const cm = find(objects, 'ConfigMap', 'envoy-gateway-config');
-    expect(cm.data['envoy-gateway.yaml']).toContain('enableEnvoyPatchPolicy: true');
+  test('no EnvoyGatewayConfig comes along (opt-in: Helm enables EnvoyPatchPolicy)', () => {
+    expect(objects.filter((o: any) => o.kind === 'ConfigMap')).toEqual([]);
   });
 });
 
@@ -143,7 +141,7 @@ describe('providers', () => {
     expect(add.typed_config.poll_delay).toBe('0.005s');
   });
 
-  test('CryptoMB PREFERRED without NFD uses the seed labels, weighted', () => {
+  test('CryptoMB PREFERRED without NFD uses the private key provider task\'s labels, weighted', () => {
     const { app } = gateway({ provider: KeyProvider.cryptoMb({ placement: NodePlacement.PREFERRED }) });
     const affinity = find(synthApp(app), 'EnvoyProxy').spec.provider.kubernetes.envoyDeployment.pod.affinity;
     const pref = affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution;

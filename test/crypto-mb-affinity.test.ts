@@ -3,11 +3,11 @@ import * as fc from 'fast-check';
 import {
   AcceleratedTlsGateway, CryptoMbAffinity, KeyAlgorithm, KeyProvider, NodeFeatureDiscovery, NodePlacement, TlsCertificate,
 } from '../src';
-import { find, synthApp } from './util';
+import { find, synthApp, testUpstream } from './util';
 import { prune, schemaOf, upstreamCrds, validatorOf } from './util/crd-schema';
 
 const LISTENERS = [{ certificate: TlsCertificate.fromSecretName('c', { keyAlgorithm: KeyAlgorithm.RSA_2048 }), backend: { serviceName: 'b', port: 80 } }];
-const SEED_LABELS = ['AVX512F', 'AVX512DQ', 'AVX512BW', 'AVX512IFMA', 'AVX512VBMI2'].map((f) => `feature.node.kubernetes.io/cpu-cpuid.${f}`);
+const TASK_LABELS = ['AVX512F', 'AVX512DQ', 'AVX512BW', 'AVX512IFMA', 'AVX512VBMI2'].map((f) => `feature.node.kubernetes.io/cpu-cpuid.${f}`);
 
 type Nfd = 'affinity' | 'existing' | 'none';
 
@@ -43,7 +43,7 @@ describe('the NodeFeatureRule', () => {
     expect(CryptoMbAffinity.NODE_LABEL).toBe('feature.node.kubernetes.io/cryptomb-avx512');
   });
 
-  test('validates against upstream\'s NodeFeatureRule schema, with nothing pruned', () => {
+  testUpstream('validates against upstream\'s NodeFeatureRule schema, with nothing pruned', () => {
     const schema = schemaOf(upstreamCrds('nfd-v0.19.0-api-crds.yaml')['nodefeaturerules.nfd.k8s-sigs.io']);
     expect(validatorOf(schema)(rule)).toEqual([]);
     expect(prune(schema, rule)).toEqual(rule);
@@ -74,7 +74,7 @@ describe('the NodeFeatureRule', () => {
 
 describe('CryptoMB gateway affinity', () => {
   const ours = [{ key: CryptoMbAffinity.NODE_LABEL, operator: 'In', values: ['true'] }];
-  const seed = SEED_LABELS.map((key) => ({ key, operator: 'Exists' }));
+  const task = TASK_LABELS.map((key) => ({ key, operator: 'Exists' }));
   const required = (expr: any[]) => ({
     nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expr }] } },
   });
@@ -87,10 +87,10 @@ describe('CryptoMB gateway affinity', () => {
     ['affinity', NodePlacement.REQUIRED, required(ours)],
     ['affinity', NodePlacement.PREFERRED, preferred(ours)],
     ['affinity', NodePlacement.ANY, undefined],
-    ['existing', NodePlacement.REQUIRED, required(seed)],
-    ['existing', NodePlacement.PREFERRED, preferred(seed)],
+    ['existing', NodePlacement.REQUIRED, required(task)],
+    ['existing', NodePlacement.PREFERRED, preferred(task)],
     ['existing', NodePlacement.ANY, undefined],
-    ['none', NodePlacement.PREFERRED, preferred(seed)],
+    ['none', NodePlacement.PREFERRED, preferred(task)],
     ['none', NodePlacement.ANY, undefined],
   ])('NFD from %s, placement %s', (nfd, placement, expected) => {
     expect(affinityOf(cryptoMbApp(nfd, placement))).toEqual(expected);
@@ -108,10 +108,10 @@ describe('CryptoMB gateway affinity', () => {
     expect(() => cryptoMbApp('none').synth()).toThrow(/ATLS-AFF001/);
   });
 
-  test('an explicit NodeFeatureDiscovery alone satisfies REQUIRED with the seed labels', () => {
+  test('an explicit NodeFeatureDiscovery alone satisfies REQUIRED with the private key provider task\'s labels', () => {
     const app = Testing.app();
     new NodeFeatureDiscovery(new Chart(app, 'nfd'), 'nfd');
     new AcceleratedTlsGateway(new Chart(app, 'gw'), 'gw', { name: 'eg', provider: KeyProvider.cryptoMb(), listeners: LISTENERS });
-    expect(affinityOf(app)).toEqual(required(seed));
+    expect(affinityOf(app)).toEqual(required(task));
   });
 });

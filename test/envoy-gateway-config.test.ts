@@ -1,11 +1,13 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AcceleratedTlsGateway, EnvoyGatewayConfig, KeyAlgorithm, KeyProvider, TlsCertificate, Versions } from '../src';
-import { find, newChart, synthApp, upstreamFile } from './util';
+import { find, newChart, synthApp, testUpstream, upstreamFile } from './util';
 
 const LISTENERS = [{ certificate: TlsCertificate.fromSecretName('c', { keyAlgorithm: KeyAlgorithm.RSA_2048 }), backend: { serviceName: 'b', port: 80 } }];
 
-test('the config is the Helm default (release images) plus enableEnvoyPatchPolicy', () => {
+testUpstream('the config is the Helm default (release images) plus enableEnvoyPatchPolicy', () => {
   const { app, chart } = newChart();
   new EnvoyGatewayConfig(chart, 'cfg');
   const cm = find(synthApp(app), 'ConfigMap');
@@ -20,28 +22,19 @@ test('the config is the Helm default (release images) plus enableEnvoyPatchPolic
   expect(cm.metadata).toEqual({ name: reference.metadata.name, namespace: reference.metadata.namespace });
 });
 
-test.each(['before', 'after'])('an explicit config declared %s the gateways replaces the implicit one', (order) => {
+test('opt-in: gateways with a provider emit no ConfigMap (the Helm install enables EnvoyPatchPolicy)', () => {
   const { app } = newChart('unused');
-  const declare = () => new EnvoyGatewayConfig(new Chart(app, 'eg-config'), 'cfg');
-  if (order === 'before') declare();
   for (const n of ['a', 'b']) {
     new AcceleratedTlsGateway(new Chart(app, `gw-${n}`), 'gw', { name: n, provider: KeyProvider.qat(), listeners: LISTENERS });
   }
-  if (order === 'after') declare();
-  const where = app.node.findAll().filter((c) => c instanceof EnvoyGatewayConfig).map((c) => c.node.path);
-  expect(where).toEqual(['eg-config/cfg']);
-  expect(synthApp(app).filter((o) => o.kind === 'ConfigMap')).toHaveLength(1);
+  expect(app.node.findAll().filter((c) => c instanceof EnvoyGatewayConfig)).toEqual([]);
+  expect(synthApp(app).filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+  // Declared, it is emitted once, in its own chart.
+  new EnvoyGatewayConfig(new Chart(app, 'eg-config'), 'cfg');
+  expect(synthApp(app).filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name)).toEqual(['envoy-gateway-config']);
 });
 
-test('without an explicit config, the first gateway with a provider gets it; software gateways never do', () => {
-  const { app } = newChart('unused');
-  new AcceleratedTlsGateway(new Chart(app, 'sw'), 'gw', { name: 'sw', provider: KeyProvider.software(), listeners: LISTENERS });
-  new AcceleratedTlsGateway(new Chart(app, 'q1'), 'gw', { name: 'q1', provider: KeyProvider.qat(), listeners: LISTENERS });
-  new AcceleratedTlsGateway(new Chart(app, 'q2'), 'gw', { name: 'q2', provider: KeyProvider.qat(), listeners: LISTENERS });
-  expect(app.node.findAll().filter((c) => c instanceof EnvoyGatewayConfig).map((c) => c.node.path)).toEqual(['q1/EnvoyGatewayConfig']);
-});
-
-test('a second explicit config is an error; Helm-managed installs emit no ConfigMap', () => {
+test('a second config is an error; emitConfigMap: false emits nothing', () => {
   const { app, chart } = newChart();
   const cfg = new EnvoyGatewayConfig(chart, 'cfg', { emitConfigMap: false });
   expect(cfg.configMap).toBeUndefined();
@@ -53,4 +46,23 @@ test('a second explicit config is an error; Helm-managed installs emit no Config
 test('the namespace is a DNS-1123 label', () => {
   const { chart } = newChart();
   expect(() => new EnvoyGatewayConfig(chart, 'cfg', { namespace: 'Bad NS!' })).toThrow(/test\/cfg: \[ATLS-GW005\] namespace/);
+});
+
+testUpstream('the README\'s helm install (--set ...enableEnvoyPatchPolicy=true) renders what EnvoyGatewayConfig emits', () => {
+  // The README's command, and the helm render of Envoy Gateway v1.9.1's chart with exactly that --set.
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const set = /helm install eg oci:\/\/docker\.io\/envoyproxy\/gateway-helm --version v1\.9\.1 \\\n.*\\\n\s+--set (\S+)\n/.exec(readme)?.[1];
+  expect(set).toBe('config.envoyGateway.extensionApis.enableEnvoyPatchPolicy=true');
+  const rendered = YAML.parse(YAML.parse(upstreamFile('reference', 'envoy-gateway-v1.9.1-helm-config-envoypatchpolicy.yaml')).data['envoy-gateway.yaml']);
+  const { app, chart } = newChart();
+  new EnvoyGatewayConfig(chart, 'cfg');
+  const ours = YAML.parse(find(synthApp(app), 'ConfigMap').data['envoy-gateway.yaml']);
+  // Equal but for the two release images the library pins (the chart renders development tags).
+  expect(ours.provider.kubernetes.shutdownManager.image).toBe(Versions.ENVOY_GATEWAY_IMAGE);
+  expect(ours.provider.kubernetes.rateLimitDeployment.container.image).toBe(Versions.ENVOY_RATELIMIT_IMAGE);
+  ours.provider.kubernetes.shutdownManager.image = rendered.provider.kubernetes.shutdownManager.image;
+  ours.provider.kubernetes.rateLimitDeployment.container.image = rendered.provider.kubernetes.rateLimitDeployment.container.image;
+  expect(rendered).toEqual(ours);
+  // The control: a misspelt path renders elsewhere and breaks the equality.
+  expect({ ...rendered, extensionApis: {}, extensionAPIs: { enableEnvoyPatchPolicy: true } }).not.toEqual(ours);
 });

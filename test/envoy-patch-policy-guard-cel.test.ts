@@ -18,8 +18,8 @@ const QAT = 'type.googleapis.com/envoy.extensions.private_key_providers.qat.v3al
 const CRYPTOMB = 'type.googleapis.com/envoy.extensions.private_key_providers.cryptomb.v3alpha.CryptoMbPrivateKeyMethodConfig';
 const EXTENSION = `object.metadata.namespace == 'edge-admin' && p.type == '${LISTENER}'`;
 
-/** The seed's policy for one provider, with the targetRef namespace v1.9's schema rejects removed. */
-function seedPolicy(provider: 'qat' | 'cryptomb'): any {
+/** The private key provider task's policy for one provider, with the targetRef namespace v1.9's schema rejects removed. */
+function taskPolicy(provider: 'qat' | 'cryptomb'): any {
   return YAML.parse(`
 apiVersion: gateway.envoyproxy.io/v1alpha1
 kind: EnvoyPatchPolicy
@@ -56,8 +56,8 @@ spec:
 `);
 }
 
-const seedAdd = () => seedPolicy('qat').spec.jsonPatches[0];
-const seedCopy = () => seedPolicy('qat').spec.jsonPatches[1];
+const taskAdd = () => taskPolicy('qat').spec.jsonPatches[0];
+const taskCopy = () => taskPolicy('qat').spec.jsonPatches[1];
 
 function epp(jsonPatches: any[] | undefined, namespace = 'default', type = 'JSONPatch'): any {
   return {
@@ -73,9 +73,9 @@ function withPriority(o: any): any {
   return o;
 }
 
-/** The seed's add with `edit` applied to a copy. */
+/** The task's add with `edit` applied to a copy. */
 function add(edit: (patch: any) => void): any {
-  const p = seedAdd();
+  const p = taskAdd();
   edit(p);
   return p;
 }
@@ -119,37 +119,37 @@ function corpus(): Case[] {
     name: 'default/eg/tls-443',
     operation: { op: 'replace', path: '/filter_chains/0/transport_socket/typed_config/common_tls_context/tls_certificates/0/private_key', value: { filename: '/certs/tls.key' } },
   };
-  const many = Array.from({ length: 64 }, (_, i) => [seedAdd(), seedCopy()].map((p) => ({ ...p, name: `default/cert-${i}` }))).flat();
+  const many = Array.from({ length: 64 }, (_, i) => [taskAdd(), taskCopy()].map((p) => ({ ...p, name: `default/cert-${i}` }))).flat();
   return [
-    allow('the seed QAT policy', seedPolicy('qat')),
-    allow('the seed CryptoMB policy', seedPolicy('cryptomb')),
+    allow('the private key provider task\'s QAT policy', taskPolicy('qat')),
+    allow('the private key provider task\'s CryptoMB policy', taskPolicy('cryptomb')),
     ...libraryPolicies().map(([name, object]) => allow(name, object)),
     allow('an add with only provider_name and @type', epp([add((p) => { p.operation.value = { provider_name: 'qat', typed_config: { '@type': QAT } }; })])),
     allow('an empty private_key, poll_delay 1s, fallback false, a priority', withPriority(epp([add((p) => {
       Object.assign(p.operation.value, { fallback: false });
       Object.assign(p.operation.value.typed_config, { private_key: {}, poll_delay: '1s' });
-    }), seedCopy()]))),
+    }), taskCopy()]))),
     allow('a policy without jsonPatches (it changes nothing)', epp(undefined)),
     allow('a policy with an empty jsonPatches list', epp([])),
     allow('64 Secrets, 128 patches, within the cost budget', epp(many)),
-    allow('the seed QAT policy under the extended guard', seedPolicy('qat'), 'extended'),
-    allow('a listener rewrite in the namespace the extension admits', epp([listenerRewrite, seedAdd()], 'edge-admin'), 'extended'),
+    allow('the private key provider task\'s QAT policy under the extended guard', taskPolicy('qat'), 'extended'),
+    allow('a listener rewrite in the namespace the extension admits', epp([listenerRewrite, taskAdd()], 'edge-admin'), 'extended'),
 
     deny('a listener rewrite (CVE-2026-22771)', 'xDS Secret', epp([listenerRewrite])),
     deny('a Cluster patch', 'xDS Secret', epp([{ type: 'type.googleapis.com/envoy.config.cluster.v3.Cluster', name: 'c', operation: { op: 'add', path: '/transport_socket', value: {} } }])),
     deny('a RouteConfiguration patch', 'xDS Secret', epp([{ type: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration', name: 'r', operation: { op: 'add', path: '/virtual_hosts/0', value: { name: 'x', domains: ['*'] } } }])),
     deny('a ClusterLoadAssignment patch', 'xDS Secret', epp([{ type: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment', name: 'c', operation: { op: 'remove', path: '/endpoints/0' } }])),
-    deny('our patches mixed with a listener rewrite', 'xDS Secret', epp([seedAdd(), seedCopy(), listenerRewrite])),
+    deny('our patches mixed with a listener rewrite', 'xDS Secret', epp([taskAdd(), taskCopy(), listenerRewrite])),
     deny('replace on our Secret path', 'op must be add or copy', epp([add((p) => { p.operation.op = 'replace'; })])),
     deny('remove of the Secret\'s private key', 'op must be add or copy', epp([{ type: SECRET, name: 'default/example-cert', operation: { op: 'remove', path: '/tls_certificate/private_key' } }])),
-    deny('move of the private key', 'op must be add or copy', epp([{ ...seedCopy(), operation: { ...seedCopy().operation, op: 'move' } }])),
+    deny('move of the private key', 'op must be add or copy', epp([{ ...taskCopy(), operation: { ...taskCopy().operation, op: 'move' } }])),
     deny('a test op', 'op must be add or copy', epp([add((p) => { p.operation.op = 'test'; })])),
     deny('an add at another path', 'an add must have path', epp([add((p) => { p.operation.path = '/tls_certificate/certificate_chain'; })])),
     deny('an add with from', 'an add must have path', epp([add((p) => { p.operation.from = '/tls_certificate/private_key'; })])),
     deny('an add through jsonPath', 'jsonPath is denied', epp([add((p) => { p.operation.jsonPath = '$..tls_certificate'; })])),
-    deny('a copy from another path', 'a copy must go from', epp([seedAdd(), { ...seedCopy(), operation: { ...seedCopy().operation, from: '/tls_certificate/certificate_chain' } }])),
-    deny('a copy to another path', 'a copy must go from', epp([{ ...seedCopy(), operation: { ...seedCopy().operation, path: '/name' } }])),
-    deny('a copy with a value', 'a copy must go from', epp([{ ...seedCopy(), operation: { ...seedCopy().operation, value: 'x' } }])),
+    deny('a copy from another path', 'a copy must go from', epp([taskAdd(), { ...taskCopy(), operation: { ...taskCopy().operation, from: '/tls_certificate/certificate_chain' } }])),
+    deny('a copy to another path', 'a copy must go from', epp([{ ...taskCopy(), operation: { ...taskCopy().operation, path: '/name' } }])),
+    deny('a copy with a value', 'a copy must go from', epp([{ ...taskCopy(), operation: { ...taskCopy().operation, value: 'x' } }])),
     deny('provider_name evil', 'provider_name qat or cryptomb', epp([add((p) => { p.operation.value.provider_name = 'evil'; })])),
     deny('qat with the CryptoMB @type', 'matching @type', epp([add((p) => { p.operation.value.typed_config['@type'] = CRYPTOMB; })])),
     deny('an extra field beside provider_name', 'nothing else', epp([add((p) => { p.operation.value.extra = true; })])),
@@ -161,7 +161,7 @@ function corpus(): Case[] {
     deny('poll_delay below 1ms', 'poll_delay of at least 1ms', epp([add((p) => { p.operation.value.typed_config.poll_delay = '0.0005s'; })])),
     deny('poll_delay as a number', 'poll_delay of at least 1ms', epp([add((p) => { p.operation.value.typed_config.poll_delay = 1; })])),
     deny('fallback as a string', 'fallback must be a boolean', epp([add((p) => { p.operation.value.fallback = 'true'; })])),
-    deny('spec.type other than JSONPatch', 'spec.type must be JSONPatch', epp([seedAdd()], 'default', 'Merge')),
+    deny('spec.type other than JSONPatch', 'spec.type must be JSONPatch', epp([taskAdd()], 'default', 'Merge')),
     deny('the admitted listener rewrite outside its namespace', 'xDS Secret', epp([listenerRewrite]), 'extended'),
   ];
 }
@@ -191,7 +191,7 @@ function guardPolicy(allowedPatches?: string[]): any {
   return find(synthApp(app), 'ValidatingAdmissionPolicy');
 }
 
-test('cel-go admits every policy the library and the seed emit, denies every other patch, and composes per patch', () => {
+test('cel-go admits every policy the library and the private key provider task emit, denies every other patch, and composes per patch', () => {
   const fixed = corpus();
   expect(fixed.filter((c) => c.allow).length).toBeGreaterThanOrEqual(10);
   expect(fixed.filter((c) => !c.allow).length).toBeGreaterThanOrEqual(10);

@@ -59,6 +59,7 @@ test('software gateways never create a guard', () => {
 
 test.each(['before', 'after'])('enabled: false declared %s the gateways opts the app out, independently of EnvoyGatewayConfig', (order) => {
   const { app, chart } = newChart();
+  new EnvoyGatewayConfig(chart, 'cfg');
   const optOut = () => new EnvoyPatchPolicyGuard(chart, 'guard', { enabled: false });
   if (order === 'before') optOut();
   new AcceleratedTlsGateway(chart, 'gw', { provider: KeyProvider.qat(), listeners: LISTENERS });
@@ -72,9 +73,8 @@ test.each(['before', 'after'])('enabled: false declared %s the gateways opts the
   expect(objects.filter((o) => o.kind === 'ConfigMap')).toHaveLength(1);
 });
 
-test('a Helm-managed install (no ConfigMap) keeps the guard', () => {
+test('a Helm-managed install (no EnvoyGatewayConfig, no ConfigMap) keeps the guard', () => {
   const { app, chart } = newChart();
-  new EnvoyGatewayConfig(chart, 'cfg', { emitConfigMap: false });
   new AcceleratedTlsGateway(chart, 'gw', { provider: KeyProvider.cryptoMb({ placement: NodePlacement.ANY }), listeners: LISTENERS });
   const objects = synthApp(app);
   expect(objects.filter((o) => o.kind === 'ConfigMap')).toHaveLength(0);

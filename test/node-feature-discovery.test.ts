@@ -2,7 +2,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { CryptoMbAffinity, NodeFeatureDiscovery, NodeFeatureDiscoveryProps, Versions } from '../src';
-import { find, newChart, synthApp, upstreamFile } from './util';
+import { describeUpstream, find, newChart, synthApp, testUpstream, upstreamFile } from './util';
 import { arbitraryOf, prune, schemaOf, upstreamCrds, validatorOf } from './util/crd-schema';
 
 const CRD_FILE = 'nfd-v0.19.0-api-crds.yaml';
@@ -50,7 +50,7 @@ function expectedFromUpstream(ours: any[]): Map<string, any> {
   return out;
 }
 
-describe('NodeFeatureDiscovery equals upstream v0.19.0 (default overlay), with the listed differences', () => {
+describeUpstream('NodeFeatureDiscovery equals upstream v0.19.0 (default overlay), with the listed differences', () => {
   const objects = nfdObjects();
   const expected = expectedFromUpstream(objects);
   const ours = objects.filter((o) => o.kind !== 'CustomResourceDefinition');
@@ -72,7 +72,7 @@ describe('NodeFeatureDiscovery equals upstream v0.19.0 (default overlay), with t
   });
 });
 
-describe('CRDs: our own, never pruning what upstream accepts', () => {
+describeUpstream('CRDs: our own, never pruning what upstream accepts', () => {
   const upstream = upstreamCrds(CRD_FILE);
   const ours = Object.fromEntries(nfdObjects().filter((o) => o.kind === 'CustomResourceDefinition').map((c) => [c.metadata.name, c]));
 
@@ -136,13 +136,13 @@ describe('CRDs: our own, never pruning what upstream accepts', () => {
     expect(rules.length).toBeGreaterThan(0);
     for (const r of rules) expect(prune(s, r)).toEqual(r);
   });
-
-  test('installCrds: false leaves them out', () => {
-    expect(nfdObjects({ installCrds: false }).filter((o) => o.kind === 'CustomResourceDefinition')).toEqual([]);
-  });
 });
 
 describe('props', () => {
+  test('installCrds: false leaves the CRDs out', () => {
+    expect(nfdObjects({ installCrds: false }).filter((o) => o.kind === 'CustomResourceDefinition')).toEqual([]);
+  });
+
   test('namespace, image and worker tolerations', () => {
     const tolerations = [{ key: 'accelerator', operator: 'Exists', effect: 'NoSchedule' }];
     const objects = nfdObjects({ namespace: 'nfd', image: 'registry.example.com/nfd:v0.19.0', workerTolerations: tolerations });
@@ -178,7 +178,7 @@ describe('props', () => {
     expect(YAML.parse(ms.data['nfd-worker.conf'])).toEqual({ core: { sleepInterval: '1500ms' } });
   });
 
-  test('extra NodeFeatureRules are emitted and validate against upstream\'s schema', () => {
+  testUpstream('extra NodeFeatureRules are emitted and validate against upstream\'s schema', () => {
     const objects = nfdObjects({
       extraRules: [{ name: 'my-rule', rules: [{ name: 'r', labels: { 'example.com/x': 'true' }, matchFeatures: [{ feature: 'kernel.loadedmodule', matchExpressions: { e1000e: { op: 'Exists' as any } } }] }] }],
     });

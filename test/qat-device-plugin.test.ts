@@ -6,7 +6,7 @@ import {
   AcceleratedTlsGateway, KeyAlgorithm, KeyProvider, QatAllocationPolicy, QatDevicePlugin, QatDevicePluginProps, QatDpdkDriver,
   QatServices, QatVfDriver, TlsCertificate,
 } from '../src';
-import { find, newChart, synthApp, upstreamFile } from './util';
+import { find, newChart, synthApp, testUpstream, upstreamFile } from './util';
 
 function plugin(props: QatDevicePluginProps = {}) {
   const { app, chart } = newChart();
@@ -27,7 +27,7 @@ const NS = 'inteldeviceplugins-system';
 const READY = 'intel.feature.node.kubernetes.io/qat';
 
 describe('the plugin DaemonSet against the upstream v0.36.0 render', () => {
-  test('with VF setup: the qat_initcontainer overlay, plus exactly the intended differences', () => {
+  testUpstream('with VF setup: the qat_initcontainer overlay, plus exactly the intended differences', () => {
     const ours = find(plugin().objects, 'DaemonSet');
     const upstream = YAML.parse(upstreamFile('reference', 'qat_plugin-v0.36.0-overlay-qat_initcontainer.yaml'));
     // The intended differences, and nothing else:
@@ -41,7 +41,7 @@ describe('the plugin DaemonSet against the upstream v0.36.0 render', () => {
     expect(ours.spec.template.spec.nodeSelector).toEqual({ [READY]: 'true', 'kubernetes.io/arch': 'amd64' });
   });
 
-  test('without VF setup: the default kustomization (what the seed applies), plus the same differences', () => {
+  testUpstream('without VF setup: the default kustomization (what the private key provider task applies), plus the same differences', () => {
     const ours = find(plugin({ configureVfs: false }).objects, 'DaemonSet');
     const upstream = YAML.parse(upstreamFile('reference', 'qat_plugin-v0.36.0-default.yaml'));
     expect(diffPaths(upstream, ours)).toEqual(['.metadata.namespace', `.spec.template.spec.nodeSelector.${READY}`]);

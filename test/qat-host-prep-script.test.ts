@@ -59,7 +59,7 @@ class FakeNode {
     this.log = path.join(dir, 'calls.log');
     fs.writeFileSync(this.log, '');
     // What a QAT node already has: the VFIO container node, two groups, iommufd's directory,
-    // unrelated module and drop-in files (the seed's memlock.conf among them).
+    // unrelated module and drop-in files (the private key provider task's memlock.conf among them).
     this.write('dev/vfio/vfio', '');
     this.write('dev/vfio/12', '');
     this.write('dev/vfio/13', '');

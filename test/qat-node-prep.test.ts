@@ -8,7 +8,7 @@ import * as YAML from 'yaml';
 import {
   ContainerRuntime, NodeFeatureDiscovery, QatDevicePlugin, QatHostPrep, QatNodePrep, QatNodePrepProps, QatServices, QatVfDriver,
 } from '../src';
-import { find, newChart, synthApp, upstreamFile } from './util';
+import { find, newChart, synthApp, testUpstream, upstreamFile } from './util';
 import { AppRegistry } from '../src/app-registry';
 
 function prep(props: QatNodePrepProps = {}, setup?: (chart: Chart) => void) {
@@ -69,7 +69,7 @@ describe('the default QatNodePrep', () => {
     ]);
   });
 
-  test('the readiness rule is Intel\'s intel.qat rule, field by field, narrowed to the PFs whose VFs serve Envoy', () => {
+  testUpstream('the readiness rule is Intel\'s intel.qat rule, field by field, narrowed to the PFs whose VFs serve Envoy', () => {
     const upstream = intelQatRule();
     const rule = find(objects, 'NodeFeatureRule', 'atls-qat-ready');
     // Intel's also lists C62x (37c8), whose VFs the plugin never advertises as qat.intel.com/cy, and
@@ -81,7 +81,7 @@ describe('the default QatNodePrep', () => {
     expect(upstream.labels).toEqual({ [QatDevicePlugin.READY_LABEL]: 'true' });
   });
 
-  test('the PF-presence rule has the same PCI match and no module condition (host prep loads vfio-pci)', () => {
+  testUpstream('the PF-presence rule has the same PCI match and no module condition (host prep loads vfio-pci)', () => {
     const rule = find(objects, 'NodeFeatureRule', 'atls-qat-pf');
     const ready = find(objects, 'NodeFeatureRule', 'atls-qat-ready');
     expect(rule.spec.rules).toEqual([{
@@ -126,7 +126,7 @@ describe('the default QatNodePrep', () => {
   });
 });
 
-test('NodeFeatureRules validate against the NFD v0.19.0 CRD schema', () => {
+testUpstream('NodeFeatureRules validate against the NFD v0.19.0 CRD schema', () => {
   const crd = YAML.parseAllDocuments(upstreamFile('crds', 'nfd-v0.19.0-api-crds.yaml')).map((d) => d.toJSON())
     .find((d) => d?.metadata?.name === 'nodefeaturerules.nfd.k8s-sigs.io');
   const schema = crd.spec.versions.find((v: any) => v.name === 'v1alpha1').schema.openAPIV3Schema;

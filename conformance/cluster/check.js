@@ -46,11 +46,24 @@ function liveAll(cp, objects) {
 }
 const live = (cp, o) => liveAll(cp, [o])[0];
 
-/** Envoy Gateway's controller, configured as the app's envoy-gateway-config ConfigMap says. */
+/**
+ * Envoy Gateway's controller, configured as the app's envoy-gateway-config ConfigMap says, or,
+ * for an app without one (Envoy Gateway from Helm, the recommended install), as the Helm chart
+ * renders it with `config.envoyGateway.extensionApis.enableEnvoyPatchPolicy=true`: what the
+ * opt-in EnvoyGatewayConfig emits (its unit test compares it with the Helm render).
+ */
 function egConfigOf(objects) {
-  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'envoy-gateway-config');
-  if (!cm) throw new Error('the app has no envoy-gateway-config ConfigMap');
+  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'envoy-gateway-config')
+    ?? helmEquivalentConfig();
   return cm.data['envoy-gateway.yaml'];
+}
+
+function helmEquivalentConfig() {
+  const { Chart, Testing } = require('cdk8s');
+  const { EnvoyGatewayConfig } = require('../../lib');
+  const chart = new Chart(Testing.app(), 'eg');
+  new EnvoyGatewayConfig(chart, 'config');
+  return Testing.synth(chart).find((o) => o.kind === 'ConfigMap');
 }
 
 /** The TLS Secrets the gateways reference, created as `kubectl create secret tls` would. */

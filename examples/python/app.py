@@ -9,7 +9,6 @@ from cdk8s_plus_28 import k8s
 from cdk8s_accelerated_tls import (
     AcceleratedTlsGateway,
     CryptoMbAffinity,
-    EnvoyGatewayConfig,
     GatewayListener,
     HandshakeBenchmark,
     KeyAlgorithm,
@@ -88,13 +87,12 @@ def define_edge(app: App) -> None:
         gw[kind] = AcceleratedTlsGateway(
             chart, "gw", namespace="default", name=f"eg-{kind}", provider=provider, listeners=listeners)
 
-    EnvoyGatewayConfig(Chart(app, "envoy-gateway-config"), "config")
     # NFD and the rule labelling CryptoMB-capable nodes, which the CryptoMB gateway requires.
     CryptoMbAffinity(Chart(app, "node-features"), "cryptomb")
-    # Every QAT step of the seed Kubernetes can take.
+    # Every QAT step of the private key provider task that Kubernetes can take.
     QatNodePrep(Chart(app, "qat-node-prep"), "qat")
 
-    # The seed's benchmark, fair: each accelerated gateway right after its own baseline, same flags.
+    # The task's benchmark, fair: each accelerated gateway right after its own baseline, same flags.
     HandshakeBenchmark(
         Chart(app, "benchmark"), "benchmark",
         targets=[gw["software"], gw["qat"], gw["software-cryptomb"], gw["cryptomb"]],

@@ -7,9 +7,9 @@ import { upstreamFile } from '.';
 
 export type Schema = Record<string, any>;
 
-/** Upstream's CRDs of a file in `crds/`, by name. */
-export function upstreamCrds(file: string): Record<string, any> {
-  const docs = YAML.parseAllDocuments(upstreamFile('crds', file)).map((d) => d.toJSON()).filter((d) => d?.kind === 'CustomResourceDefinition');
+/** Upstream's CRDs of a file in `crds/` (or `reference/`), by name. */
+export function upstreamCrds(file: string, kind: 'crds' | 'reference' = 'crds'): Record<string, any> {
+  const docs = YAML.parseAllDocuments(upstreamFile(kind, file)).map((d) => d.toJSON()).filter((d) => d?.kind === 'CustomResourceDefinition');
   return Object.fromEntries(docs.map((d) => [d.metadata.name, d]));
 }
 

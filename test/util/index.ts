@@ -5,12 +5,7 @@ import * as path from 'node:path';
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { makeCert as makeFreshCert } from '../../conformance/make-cert';
 
-/** Upstream data (CRDs and reference renders), never committed: $ATLS_UPSTREAM_DIR. */
-export const UPSTREAM_DIR = path.resolve(process.env.ATLS_UPSTREAM_DIR ?? path.join(__dirname, '..', '..', '..', 'shared', 'upstream'));
-
-export function upstreamFile(kind: 'crds' | 'reference', name: string): string {
-  return fs.readFileSync(path.join(UPSTREAM_DIR, kind, name), 'utf8');
-}
+export { upstreamFile, describeUpstream, testUpstream } from './upstream';
 
 /** A fresh app and chart for a test. */
 export function newChart(id = 'test'): { app: App; chart: Chart } {
