@@ -59,9 +59,9 @@ test('waves and the dry-run option follow the props; existing sync options are k
 });
 
 test.each<[object, RegExp]>([
-  [{ crdWave: 0.5 }, /\[ATLS-ARGO001\] argo\/waves: crdWave: a sync wave is an integer, not 0.5/],
-  [{ customResourceWave: Number.NaN }, /\[ATLS-ARGO001\] argo\/waves: customResourceWave: a sync wave is an integer/],
-  [{ crdWave: 3, customResourceWave: 3 }, /\[ATLS-ARGO001\] argo\/waves: customResourceWave: must be above crdWave \(3\)/],
+  [{ crdWave: 0.5 }, /argo\/waves: \[ATLS-ARGO001\] crdWave: a sync wave is an integer, not 0.5/],
+  [{ customResourceWave: Number.NaN }, /argo\/waves: \[ATLS-ARGO001\] customResourceWave: a sync wave is an integer/],
+  [{ crdWave: 3, customResourceWave: 3 }, /argo\/waves: \[ATLS-ARGO001\] customResourceWave: must be above crdWave \(3\)/],
 ])('bad props %j are a clear error', (props, message) => {
   expect(() => new ArgoCdSyncWaves(new Chart(Testing.app(), 'argo'), 'waves', props)).toThrow(message);
 });
@@ -69,5 +69,5 @@ test.each<[object, RegExp]>([
 test('one per app', () => {
   const app = Testing.app();
   new ArgoCdSyncWaves(new Chart(app, 'argo'), 'waves');
-  expect(() => new ArgoCdSyncWaves(new Chart(app, 'again'), 'waves')).toThrow(/\[ATLS-APP002\] again\/waves: id: ArgoCdSyncWaves exists once per app/);
+  expect(() => new ArgoCdSyncWaves(new Chart(app, 'again'), 'waves')).toThrow(/again\/waves: \[ATLS-APP002\] id: ArgoCdSyncWaves exists once per app/);
 });
