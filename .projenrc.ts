@@ -38,7 +38,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 });
 
 // Generated CRD bindings are committed as generated; lint never rewrites them.
-for (const p of ['/imports/', '/examples/', '/scripts/', '/conformance/', '/.ci/', '/build/', '/.cache/']) project.addPackageIgnore(p);
+for (const p of ['/imports/', '/examples/', '/scripts/', '/conformance/', '/.ci/', '/build/', '/.cache/', '/tsconfig.declarations.json']) project.addPackageIgnore(p);
 
 project.eslint?.addIgnorePattern('src/imports/');
 project.eslint?.addIgnorePattern('build/');
