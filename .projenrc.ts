@@ -49,7 +49,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // Generated CRD bindings are committed as generated; lint never rewrites them.
-for (const p of ['/imports/', '/upstream/', '/examples/', '/scripts/', '/conformance/', '/.ci/', '/build/', '/.cache/']) project.addPackageIgnore(p);
+for (const p of ['/imports/', '/upstream/', '/examples/', '/scripts/', '/conformance/', '/.ci/', '/build/', '/.cache/', '/tsconfig.declarations.json']) project.addPackageIgnore(p);
 
 project.eslint?.addIgnorePattern('src/imports/');
 project.eslint?.addIgnorePattern('build/');

@@ -19,6 +19,12 @@ import { ruleError } from './rules';
 import { checkCpu, checkEnum, checkPositiveInt, mebibytes } from './validation';
 import { Versions } from './versions';
 
+const SERVICE_TYPES: Record<EnvoyServiceType, ServiceType> = {
+  [EnvoyServiceType.NODE_PORT]: ServiceType.NODE_PORT,
+  [EnvoyServiceType.LOAD_BALANCER]: ServiceType.LOAD_BALANCER,
+  [EnvoyServiceType.CLUSTER_IP]: ServiceType.CLUSTER_IP,
+};
+
 /** @internal The Envoy pods' image and size, with defaults applied (resolved once, checked). */
 export interface EnvoySizing {
   readonly image: string;
@@ -106,7 +112,7 @@ export function envoyProxySpec(p: EnvoyProxyInputs): EnvoyProxySpec {
         },
         envoyService: {
           name: p.serviceName,
-          type: (p.envoy.serviceType ?? EnvoyServiceType.NODE_PORT) as string as ServiceType,
+          type: SERVICE_TYPES[p.envoy.serviceType ?? EnvoyServiceType.NODE_PORT],
           ...(p.envoy.serviceAnnotations ? { annotations: p.envoy.serviceAnnotations } : {}),
         },
       },

@@ -1,22 +1,11 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+
 import {
-  AcceleratedTlsGateway, AcceleratedTlsGatewayProps, acknowledge, EnvoyServiceType, KeyAlgorithm,
-  KeyProvider, ListenerProtocol, NodePlacement, TlsCertificate, Versions,
+  AcceleratedTlsGateway, AcceleratedTlsGatewayProps, acknowledge, KeyAlgorithm, KeyProvider, NodePlacement, TlsCertificate, Versions,
 } from '../src';
 import { find, makeCert, newChart, synthApp } from './util';
+import { gateway, LISTENER } from './util/gateway';
 import { protoDuration } from '../src/names';
-
-const CERT = TlsCertificate.fromSecretName('example-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 });
-const LISTENER = { hostname: 'www.example.com', certificate: CERT, backend: { serviceName: 'backend', port: 3000 } };
-
-function gateway(props: Partial<AcceleratedTlsGatewayProps> = {}, id = 'gw') {
-  const { app, chart } = newChart();
-  const gw = new AcceleratedTlsGateway(chart, id, {
-    namespace: 'default', name: 'eg', provider: KeyProvider.qat(), listeners: [LISTENER], ...props,
-  });
-  return { app, chart, gw };
-}
 
 describe('QAT gateway (the private key provider task\'s scenario)', () => {
   const { app, gw } = gateway();
@@ -180,95 +169,6 @@ describe('providers', () => {
   });
 });
 
-describe('envoy options', () => {
-  test('sizing, service, tolerations, pull secrets, replicas and namespace', () => {
-    const { app, gw } = gateway({
-      envoy: {
-        cpu: Cpu.millis(2500),
-        memory: Size.gibibytes(2),
-        replicas: 2,
-        serviceType: EnvoyServiceType.LOAD_BALANCER,
-        serviceName: 'edge-envoy',
-        serviceAnnotations: { 'example.com/lb': 'internal', 'example.com/proxy-protocol': 'on' },
-        tolerations: [{ key: 'qat', operator: 'Exists', effect: 'NoSchedule' }],
-        imagePullSecrets: ['regcred'],
-        namespace: 'eg-system',
-      },
-    });
-    const objects = synthApp(app);
-    const ep = find(objects, 'EnvoyProxy');
-    expect(ep.metadata.namespace).toBe('eg-system');
-    expect(ep.spec.concurrency).toBe(2);
-    const k = ep.spec.provider.kubernetes;
-    expect(k.envoyDeployment.replicas).toBe(2);
-    expect(k.envoyDeployment.container.resources.requests).toEqual({ 'cpu': '2500m', 'memory': '2048Mi', 'qat.intel.com/cy': '1' });
-    expect(k.envoyDeployment.pod.tolerations).toEqual([{ key: 'qat', operator: 'Exists', effect: 'NoSchedule' }]);
-    expect(k.envoyDeployment.pod.imagePullSecrets).toEqual([{ name: 'regcred' }]);
-    // 'on' must stay a string for Go's YAML 1.1 parsers (conformance feeds this scenario to them).
-    expect(k.envoyService).toEqual({ name: 'edge-envoy', type: 'LoadBalancer', annotations: { 'example.com/lb': 'internal', 'example.com/proxy-protocol': 'on' } });
-    expect(find(objects, 'GatewayClass').spec.parametersRef.namespace).toBe('eg-system');
-    expect(gw.envoyServiceName).toBe('edge-envoy');
-  });
-
-  test('a long service name is shortened to a DNS-1035 label with a hash', () => {
-    const long = 'a'.repeat(60);
-    const { gw } = gateway({ name: long });
-    expect(gw.envoyServiceName.length).toBeLessThanOrEqual(63);
-    expect(gw.envoyServiceName).toMatch(/^envoy-default-a+-[0-9a-f]{8}$/);
-    expect(gateway({ name: long }).gw.envoyServiceName).toBe(gw.envoyServiceName);
-    expect(gateway({ name: `${'a'.repeat(59)}b` }).gw.envoyServiceName).not.toBe(gw.envoyServiceName);
-  });
-
-  test('name defaults to the construct id', () => {
-    const { chart } = newChart();
-    const gw = new AcceleratedTlsGateway(chart, 'Edge_GW', { provider: KeyProvider.software(), listeners: [LISTENER] });
-    expect(gw.name).toBe('edge-gw');
-    expect(gw.namespace).toBe('default');
-    expect(gw.gatewayClassName).toBe('default-edge-gw');
-  });
-});
-
-describe('listeners and routes', () => {
-  test('HTTPS listeners get HTTPRoutes with the hostname; two listeners need names when they share a port', () => {
-    const { app, gw } = gateway({
-      listeners: [
-        { name: 'www', hostname: 'www.example.com', protocol: ListenerProtocol.HTTPS, certificate: CERT, backend: { serviceName: 'backend', port: 3000 } },
-        { name: 'api', hostname: 'api.example.com', certificate: TlsCertificate.fromSecretName('api-cert', { keyAlgorithm: KeyAlgorithm.RSA_3072 }), backend: { serviceName: 'api', port: 8080 } },
-      ],
-    });
-    const objects = synthApp(app);
-    const http = find(objects, 'HTTPRoute', 'eg-www');
-    expect(http.spec).toEqual({
-      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'eg', sectionName: 'www' }],
-      hostnames: ['www.example.com'],
-      rules: [{ backendRefs: [{ group: '', kind: 'Service', name: 'backend', port: 3000, weight: 1 }] }],
-    });
-    expect(find(objects, 'TCPRoute', 'eg-api').spec.parentRefs[0].sectionName).toBe('api');
-    expect(find(objects, 'Gateway').spec.listeners.map((l: any) => [l.name, l.protocol])).toEqual([['www', 'HTTPS'], ['api', 'TLS']]);
-    const names = find(objects, 'EnvoyPatchPolicy').spec.jsonPatches.map((p: any) => `${p.operation.op} ${p.name}`);
-    expect(names).toEqual(['add default/example-cert', 'copy default/example-cert', 'add default/api-cert', 'copy default/api-cert']);
-    expect(gw.routes).toHaveLength(2);
-  });
-
-  test('cross-namespace Secret and backend get one ReferenceGrant per namespace; xDS name uses the Secret namespace', () => {
-    const { app } = gateway({
-      listeners: [{
-        certificate: TlsCertificate.fromSecretName('shared-cert', { namespace: 'certs', keyAlgorithm: KeyAlgorithm.RSA_2048 }),
-        backend: { serviceName: 'svc', port: 80, namespace: 'apps' },
-      }],
-    });
-    const objects = synthApp(app);
-    const grants = objects.filter((o) => o.kind === 'ReferenceGrant');
-    expect(grants.map((g) => [g.metadata.namespace, g.metadata.name, g.spec])).toEqual([
-      ['apps', 'default-eg', { from: [{ group: 'gateway.networking.k8s.io', kind: 'TCPRoute', namespace: 'default' }], to: [{ group: '', kind: 'Service', name: 'svc' }] }],
-      ['certs', 'default-eg', { from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'default' }], to: [{ group: '', kind: 'Secret', name: 'shared-cert' }] }],
-    ]);
-    expect(find(objects, 'Gateway').spec.listeners[0].tls.certificateRefs[0]).toEqual({ group: '', kind: 'Secret', name: 'shared-cert', namespace: 'certs' });
-    expect(find(objects, 'TCPRoute').spec.rules[0].backendRefs[0].namespace).toBe('apps');
-    expect(find(objects, 'EnvoyPatchPolicy').spec.jsonPatches[0].name).toBe('certs/shared-cert');
-  });
-});
-
 describe('rules', () => {
   const ECDSA = TlsCertificate.fromSecretName('ec-cert', { keyAlgorithm: KeyAlgorithm.ECDSA_P256 });
 
@@ -365,96 +265,12 @@ describe('rules', () => {
   });
 });
 
-describe('mergeGateways', () => {
-  function merged(secondCert = TlsCertificate.fromSecretName('api-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 })) {
-    const { app, chart } = newChart();
-    const a = new AcceleratedTlsGateway(chart, 'a', {
-      name: 'www', gatewayClassName: 'shared', mergeGateways: true, provider: KeyProvider.qat(), listeners: [LISTENER],
-    });
-    const b = new AcceleratedTlsGateway(chart, 'b', {
-      name: 'api',
-      gatewayClassName: 'shared',
-      mergeGateways: true,
-      createGatewayClass: false,
-      provider: KeyProvider.qat(),
-      listeners: [{ ...LISTENER, hostname: 'api.example.com', certificate: secondCert }],
-    });
-    return { app, a, b };
-  }
-
-  test('one GatewayClass and EnvoyProxy with mergeGateways; policies target the GatewayClass', () => {
-    const { app, a, b } = merged();
-    const objects = synthApp(app);
-    expect(objects.filter((o) => o.kind === 'GatewayClass')).toHaveLength(1);
-    expect(find(objects, 'EnvoyProxy').spec.mergeGateways).toBe(true);
-    for (const p of objects.filter((o) => o.kind === 'EnvoyPatchPolicy')) {
-      expect(p.spec.targetRef).toEqual({ group: 'gateway.networking.k8s.io', kind: 'GatewayClass', name: 'shared' });
-    }
-    expect(b.envoyProxy).toBeUndefined();
-    expect(a.envoyServiceName).toBe('envoy-shared');
-    expect(b.envoyServiceName).toBe('envoy-shared');
-  });
-
-  test('the same Secret across merged gateways is an error', () => {
-    expect(() => synthApp(merged(CERT).app)).toThrow(/test\/b: \[ATLS-SEC001\] listeners\[0\].certificate/);
-  });
-
-  test('a merged class without exactly one creator is an error', () => {
-    const { app, chart } = newChart();
-    new AcceleratedTlsGateway(chart, 'b', {
-      gatewayClassName: 'shared', mergeGateways: true, createGatewayClass: false, provider: KeyProvider.software(), listeners: [LISTENER],
-    });
-    expect(() => synthApp(app)).toThrow(/test\/b: \[ATLS-MRG001\] createGatewayClass/);
-  });
-});
-
 test('synthesis is deterministic', () => {
   const render = () => {
     const { app } = gateway({ provider: KeyProvider.cryptoMb({ placement: NodePlacement.PREFERRED }) });
     return Testing.synth(app.charts[0]);
   };
   expect(JSON.stringify(render())).toBe(JSON.stringify(render()));
-});
-
-describe('reliability profile', () => {
-  test('two or more replicas add a PodDisruptionBudget and a spread across nodes', () => {
-    const { app } = gateway({ envoy: { replicas: 3 } });
-    const k = find(synthApp(app), 'EnvoyProxy').spec.provider.kubernetes;
-    expect(k.envoyPDB).toEqual({ maxUnavailable: 1 });
-    expect(k.envoyDeployment.pod.topologySpreadConstraints).toEqual([{
-      maxSkew: 1,
-      topologyKey: 'kubernetes.io/hostname',
-      whenUnsatisfiable: 'ScheduleAnyway',
-      labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'envoy', 'gateway.envoyproxy.io/owning-gateway-name': 'eg', 'gateway.envoyproxy.io/owning-gateway-namespace': 'default' } },
-    }]);
-  });
-
-  test('one replica gets neither', () => {
-    const k = find(synthApp(gateway().app), 'EnvoyProxy').spec.provider.kubernetes;
-    expect(k.envoyPDB).toBeUndefined();
-    expect(k.envoyDeployment.pod.topologySpreadConstraints).toBeUndefined();
-  });
-
-  test('QAT gateways never surge (a surge pod would wait forever for a free VF); others keep the default', () => {
-    const qat = find(synthApp(gateway().app), 'EnvoyProxy').spec.provider.kubernetes.envoyDeployment;
-    expect(qat.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
-    const cmb = find(synthApp(gateway({ provider: KeyProvider.cryptoMb({ placement: NodePlacement.ANY }) }).app), 'EnvoyProxy');
-    expect(cmb.spec.provider.kubernetes.envoyDeployment.strategy).toBeUndefined();
-  });
-
-  test('fallback defaults to true, and cannot save a non-contrib image', () => {
-    expect(KeyProvider.qat().fallback).toBe(true);
-    expect(KeyProvider.cryptoMb().fallback).toBe(true);
-    expect(() => gateway({ provider: KeyProvider.qat({ fallback: true }), envoy: { image: 'docker.io/envoyproxy/envoy:distroless-v1.39.0' } }))
-      .toThrow(/test\/gw: \[ATLS-IMG001\] envoy.image: .*rejects the qat provider config even with fallback/);
-  });
-
-  test('merged gateways spread by GatewayClass', () => {
-    const { app, chart } = newChart();
-    new AcceleratedTlsGateway(chart, 'a', { name: 'www', gatewayClassName: 'shared', mergeGateways: true, provider: KeyProvider.software(), listeners: [LISTENER], envoy: { replicas: 2 } });
-    const pod = find(synthApp(app), 'EnvoyProxy').spec.provider.kubernetes.envoyDeployment.pod;
-    expect(pod.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'envoy', 'gateway.envoyproxy.io/owning-gatewayclass': 'shared' });
-  });
 });
 
 test('synth-time checks re-run when the app changes after a synth', () => {
