@@ -55,4 +55,11 @@ function k8sSchemas(version, outDir) {
   return n;
 }
 
-module.exports = { root, upstreamDir, readYamlDocs, writeYamlDocs, yamlFiles, makeCert, k8sSchemas };
+/** The file of the example app's QAT gateway chart (cdk8s numbers files by dependency order). */
+function qatGatewayFile(exampleDir) {
+  const hits = fs.readdirSync(exampleDir).filter((f) => /^[0-9]{4}-qat-gateway\.k8s\.yaml$/.test(f));
+  if (hits.length !== 1) throw new Error(`expected one NNNN-qat-gateway.k8s.yaml in ${exampleDir}, found ${hits.length}`);
+  return path.join(exampleDir, hits[0]);
+}
+
+module.exports = { root, upstreamDir, readYamlDocs, writeYamlDocs, yamlFiles, makeCert, k8sSchemas, qatGatewayFile };

@@ -12,7 +12,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { readYamlDocs, writeYamlDocs, yamlFiles, makeCert } = require('./lib');
+const { readYamlDocs, writeYamlDocs, yamlFiles, makeCert, qatGatewayFile } = require('./lib');
 
 const SECRET_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret';
 const ROUTE_KINDS = ['TCPRoute', 'HTTPRoute', 'TLSRoute'];
@@ -184,7 +184,7 @@ function proveItFails(egctl, exampleFile, tmp) {
 function main() {
   const [egctl, scenarioDir] = process.argv.slice(2);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-egctl-'));
-  const broken = proveItFails(egctl, path.join(scenarioDir, '..', 'example', '0001-qat-gateway.k8s.yaml'), tmp);
+  const broken = proveItFails(egctl, qatGatewayFile(path.join(scenarioDir, '..', 'example')), tmp);
   const total = { inputs: 0, gateways: 0, listeners: 0, routes: 0, policies: 0 };
   const failures = [];
   for (const f of yamlFiles(scenarioDir)) {

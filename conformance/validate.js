@@ -11,7 +11,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { root, upstreamDir, readYamlDocs, writeYamlDocs, yamlFiles, k8sSchemas } = require('./lib');
+const { root, upstreamDir, readYamlDocs, writeYamlDocs, yamlFiles, k8sSchemas, qatGatewayFile } = require('./lib');
 
 // kubectl-validate embeds core schemas up to 1.32 and fetches newer ones from GitHub; we give it
 // the schemas of the oldest and newest Kubernetes Envoy Gateway v1.9 supports instead
@@ -58,7 +58,7 @@ function run(bin, crdDir, schemaDir, files) {
 
 function selfTest(bin, crdDir, schemaDir, exampleDir) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-validate-bad-'));
-  const docs = readYamlDocs(path.join(exampleDir, '0001-qat-gateway.k8s.yaml'));
+  const docs = readYamlDocs(qatGatewayFile(exampleDir));
   const mutate = (name, fn) => {
     const copy = JSON.parse(JSON.stringify(docs));
     fn(copy);
