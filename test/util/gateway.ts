@@ -1,7 +1,7 @@
 import { newChart } from '.';
 import { AcceleratedTlsGateway, AcceleratedTlsGatewayProps, KeyAlgorithm, KeyProvider, TlsCertificate } from '../../src';
 
-/** The seed's certificate and listener, and a QAT gateway `default/eg` with them unless props say otherwise. */
+/** The certificate and listener of Envoy Gateway's private key provider task, and a QAT gateway `default/eg` with them unless props say otherwise. */
 export const CERT = TlsCertificate.fromSecretName('example-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 });
 export const LISTENER = { hostname: 'www.example.com', certificate: CERT, backend: { serviceName: 'backend', port: 3000 } };
 
