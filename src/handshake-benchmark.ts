@@ -5,9 +5,9 @@ import { AcceleratedTlsGateway } from './accelerated-tls-gateway';
 import { AppRegistry } from './app-registry';
 import { HANDSHAKE_BENCHMARK_ASSET, HANDSHAKE_BENCHMARK_MODULES, readAsset } from './assets';
 import { benchmarkContainers } from './handshake-benchmark-pod';
+import { cpuCores } from './names';
 import { PSA_ENFORCE } from './pod-security';
 import { Finding, finding, ruleError } from './rules';
-import { cpuCores } from './names';
 import { checkCpu, checkHostname, checkImage, checkInt, checkLabel, checkPositiveInt, mebibytes } from './validation';
 
 /** Props of `HandshakeBenchmark`. */
