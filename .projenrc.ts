@@ -81,8 +81,6 @@ project.addTask('example', {
   description: 'Synthesize the example app into dist/manifests/',
   steps: [
     { exec: 'tsc -p examples/tsconfig.json' },
-    // build/src/ reads its scripts from ../assets, as lib/ does: a link, so never a stale copy.
-    { exec: 'ln -sfn ../assets build/assets' },
     // cdk8s never deletes files, and file names carry their dependency order: start clean.
     { exec: 'rm -rf dist/manifests' },
     { exec: 'node build/examples/main.js' },

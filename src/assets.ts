@@ -1,10 +1,12 @@
 // Scripts that run in containers ship as real files in assets/ (inside the npm package, and so
 // inside the wheel's embedded tarball) and are read at synth time: the file that is linted and
-// tested is the file that runs. `..` resolves from lib/ (compiled) and from src/ (ts-jest) alike.
+// tested is the file that runs. `..` resolves from lib/ (compiled) and from src/ (ts-jest) alike;
+// the example compiled from source runs from build/src/, one level deeper.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const ASSETS_DIR = path.join(__dirname, '..', 'assets');
+const ASSETS_DIR = [path.join(__dirname, '..', 'assets'), path.join(__dirname, '..', '..', 'assets')]
+  .find((dir) => fs.existsSync(dir)) ?? path.join(__dirname, '..', 'assets');
 const cache = new Map<string, string>();
 
 /** The absolute path of a shipped asset. */
