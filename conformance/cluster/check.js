@@ -76,10 +76,10 @@ function createCertificates(cp, objects) {
       for (const ref of l.tls?.certificateRefs ?? []) {
         const ns = ref.namespace ?? g.metadata.namespace;
         if (cp.kubectlResult(['get', 'secret', ref.name, '-n', ns]).status === 0) continue;
-        const { crt, key } = makeCert(['rsa:2048'], l.hostname ?? 'www.example.com');
+        const { certificatePem, privateKeyPem } = makeCert(['rsa:2048'], { cn: l.hostname ?? 'www.example.com' });
         cp.kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify({
           apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: ref.name, namespace: ns },
-          data: { 'tls.crt': crt.toString('base64'), 'tls.key': key.toString('base64') },
+          data: { 'tls.crt': Buffer.from(certificatePem).toString('base64'), 'tls.key': Buffer.from(privateKeyPem).toString('base64') },
         }));
         n++;
       }
