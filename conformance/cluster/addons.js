@@ -5,21 +5,11 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
-const os = require('node:os');
 const path = require('node:path');
 const { waitFor } = require('./control-plane');
 const { KWOK_ANNOTATION, NODES, nodeObject, nodeFeature } = require('./nodes');
 
 const EG_NAMESPACE = 'envoy-gateway-system';
-
-/** The directory of a Go module in the module cache (downloaded when missing). */
-function moduleDir(modVersion) {
-  const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', modVersion], {
-    encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' }, cwd: os.tmpdir(),
-  }));
-  if (!info.Dir) throw new Error(`go mod download ${modVersion}: ${info.Error ?? 'no Dir'}`);
-  return info.Dir;
-}
 
 /** Every YAML file below `dir`, in path order. */
 function yamlFilesBelow(dir) {
@@ -61,8 +51,7 @@ function startNfdMaster(cp, namespace) {
 }
 
 /** Envoy Gateway as its Helm chart installs it, minus its Deployment: namespace, CRDs, certgen. */
-function installEnvoyGateway(cp, version) {
-  const dir = moduleDir(`github.com/envoyproxy/gateway@${version}`);
+function installEnvoyGateway(cp, dir) {
   const crds = yamlFilesBelow(path.join(dir, 'charts', 'gateway-helm', 'charts', 'crds', 'crds'));
   if (crds.length < 2) throw new Error(`no CRDs under ${dir}/charts/gateway-helm/charts/crds/crds`);
   cp.kubectl(['create', 'namespace', EG_NAMESPACE]);
@@ -103,6 +92,6 @@ async function startEnvoyGateway(cp, config) {
 }
 
 module.exports = {
-  EG_NAMESPACE, moduleDir, yamlFilesBelow, startKwok, createNodes, publishNodeFeatures, startNfdMaster,
+  EG_NAMESPACE, yamlFilesBelow, startKwok, createNodes, publishNodeFeatures, startNfdMaster,
   installEnvoyGateway, startEnvoyGateway,
 };

@@ -17,7 +17,9 @@ const negative = require('./negative');
 const [bin, exampleDir, scenariosDir, work] = process.argv.slice(2);
 const IP = process.env.ATLS_CLUSTER_IP;
 const EG_VERSION = process.env.ENVOY_GATEWAY_VERSION;
-const NFD_VERSION = process.env.NFD_VERSION;
+// Directories of the Envoy Gateway and NFD modules (their CRDs), resolved by run.sh.
+const EG_MODULE_DIR = process.env.EG_MODULE_DIR;
+const NFD_MODULE_DIR = process.env.NFD_MODULE_DIR;
 const t0 = Date.now();
 const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${msg}`);
 
@@ -254,7 +256,7 @@ async function freshCluster(apps) {
     log('fresh cluster: control plane up');
     addons.startKwok(cp);
     await addons.createNodes(cp);
-    log(`Envoy Gateway ${EG_VERSION}: ${addons.installEnvoyGateway(cp, EG_VERSION)} CRD files applied, certgen done`);
+    log(`Envoy Gateway ${EG_VERSION}: ${addons.installEnvoyGateway(cp, EG_MODULE_DIR)} CRD files applied, certgen done`);
     await addons.startEnvoyGateway(cp, egConfigOf(apps[0][2]));
     for (const [name, dir, objects] of apps) {
       record('apply: every object admitted, no warning', applyAsReadme(cp, name, dir));
@@ -283,8 +285,8 @@ async function existingNfdCluster(name, dir, objects) {
     log('existing-NFD cluster: control plane up');
     addons.startKwok(cp);
     await addons.createNodes(cp);
-    addons.installEnvoyGateway(cp, EG_VERSION);
-    const crdFile = path.join(addons.moduleDir(`sigs.k8s.io/node-feature-discovery@${NFD_VERSION}`), 'deployment', 'base', 'nfd-crds', 'nfd-api-crds.yaml');
+    addons.installEnvoyGateway(cp, EG_MODULE_DIR);
+    const crdFile = path.join(NFD_MODULE_DIR, 'deployment', 'base', 'nfd-crds', 'nfd-api-crds.yaml');
     cp.kubectl(['create', 'namespace', 'node-feature-discovery']);
     cp.kubectl(['apply', '--server-side', '--field-manager=nfd-install', '-f', crdFile]);
     cp.kubectl(['wait', '--for', 'condition=Established', '--timeout=60s', '-f', crdFile]);

@@ -47,10 +47,13 @@ async function wrongSecret(cp, appObjects) {
 async function cryptoMbWithoutIfma(cp) {
   const label = 'feature.node.kubernetes.io/negative-cryptomb-without-ifma';
   cp.kubectl(['create', 'namespace', 'negative-cryptomb']);
-  cp.kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{
+  cp.kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify({
     apiVersion: 'nfd.k8s-sigs.io/v1alpha1', kind: 'NodeFeatureRule', metadata: { name: 'negative-cryptomb-without-ifma' },
     spec: { rules: [{ name: 'negative', labels: { [label]: 'true' }, matchFeatures: [{ feature: 'cpu.cpuid', matchExpressions: Object.fromEntries(['AVX512F', 'AVX512BW', 'AVX512DQ', 'BMI2'].map((f) => [f, { op: 'Exists' }])) }] }] },
-  }, {
+  }));
+  // The pods come once nfd-master has labelled the nodes (else they spread over the ones labelled so far).
+  await waitFor(`nfd-master to label every AVX-512 node with ${label}`, () => cp.getJson(['nodes', '-l', label]).items.length === 3, 60000, 1000).catch(() => undefined);
+  cp.kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'cryptomb-like', namespace: 'negative-cryptomb' },
     spec: {
       replicas: 3, selector: { matchLabels: { app: 'cryptomb-like' } },

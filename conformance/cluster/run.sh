@@ -9,7 +9,10 @@ source conformance/cluster/tools.env
 [ -d dist/manifests ] || { echo "dist/manifests/ is missing: run npx projen example first" >&2; exit 1; }
 echo "--- building (or reusing) the Go tools"
 bin=$(bash conformance/cluster/build-tools.sh | tail -n 1)
-nfd_version=$(cd conformance/cluster && go list -m -f '{{.Version}}' sigs.k8s.io/node-feature-discovery)
+# Module directories the check reads CRDs from, resolved here: the clusters' namespace has no network.
+module_dir() { node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).Dir)'; }
+eg_module=$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "github.com/envoyproxy/gateway@$ENVOY_GATEWAY_VERSION" | module_dir)
+nfd_module=$(cd conformance/cluster && go mod download -json sigs.k8s.io/node-feature-discovery | module_dir)
 work=$(mktemp -d)
 # ATLS_CLUSTER_KEEP=1 keeps the clusters' logs and files for a look after a failure.
 if [ "${ATLS_CLUSTER_KEEP:-}" = 1 ]; then echo "keeping $work"; else trap 'rm -rf "$work"' EXIT; fi
@@ -17,6 +20,6 @@ echo "--- synthesizing the scenarios"
 npx tsc -p conformance/cluster/tsconfig.json
 node build/conformance/cluster/scenarios.js "$work/scenarios"
 echo "--- the clusters"
-ATLS_CLUSTER_IP=10.200.0.1 ENVOY_GATEWAY_VERSION="$ENVOY_GATEWAY_VERSION" NFD_VERSION="$nfd_version" \
+ATLS_CLUSTER_IP=10.200.0.1 ENVOY_GATEWAY_VERSION="$ENVOY_GATEWAY_VERSION" EG_MODULE_DIR="$eg_module" NFD_MODULE_DIR="$nfd_module" \
   timeout --kill-after=10 600 unshare --net --mount --propagation private \
   conformance/cluster/netns.sh node conformance/cluster/check.js "$bin" dist/manifests "$work/scenarios" "$work"
