@@ -9,9 +9,9 @@ const ROOT = path.join(__dirname, '..');
 const sources = JSON.parse(fs.readFileSync(path.join(ROOT, 'imports', 'sources.json'), 'utf8'));
 const all: Array<{ file: string; repository: string; tag: string }> = sources.modules.flatMap((m: any) => m.sources);
 
-/** `KEY=value` lines of conformance/tools.env. */
-function toolPins(): Record<string, string> {
-  const text = fs.readFileSync(path.join(ROOT, 'conformance', 'tools.env'), 'utf8');
+/** `KEY=value` lines of an env file (conformance/tools.env by default). */
+function toolPins(file = path.join(ROOT, 'conformance', 'tools.env')): Record<string, string> {
+  const text = fs.readFileSync(file, 'utf8');
   return Object.fromEntries([...text.matchAll(/^([A-Z_]+)="?([^"\n]*)"?$/gm)].map((m) => [m[1], m[2]]));
 }
 
@@ -37,6 +37,14 @@ test('the Gateway API and NFD CRD sources are the pinned releases', () => {
 
 test('conformance builds the egctl of Versions.ENVOY_GATEWAY', () => {
   expect(toolPins().EGCTL_VERSION).toBe(Versions.ENVOY_GATEWAY);
+});
+
+test('the cluster check runs the Envoy Gateway controller and nfd-master of Versions', () => {
+  const cluster = path.join(ROOT, 'conformance', 'cluster');
+  expect(toolPins(path.join(cluster, 'tools.env')).ENVOY_GATEWAY_VERSION).toBe(Versions.ENVOY_GATEWAY);
+  const goMod = fs.readFileSync(path.join(cluster, 'go.mod'), 'utf8');
+  const nfd = /^\s*sigs\.k8s\.io\/node-feature-discovery (v\S+)/m.exec(goMod)?.[1];
+  expect(nfd).toBe(Versions.NODE_FEATURE_DISCOVERY);
 });
 
 test('the images are the pinned releases', () => {
