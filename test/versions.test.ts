@@ -39,12 +39,22 @@ test('conformance builds the egctl of Versions.ENVOY_GATEWAY', () => {
   expect(toolPins().EGCTL_VERSION).toBe(Versions.ENVOY_GATEWAY);
 });
 
+/** The Envoy Gateway controller and nfd-master versions the cluster check builds. */
+function clusterPins(toolsEnv: string, goMod: string): { envoyGateway?: string; nfd?: string } {
+  return {
+    envoyGateway: /^ENVOY_GATEWAY_VERSION=(\S+)$/m.exec(toolsEnv)?.[1],
+    nfd: /^\s*sigs\.k8s\.io\/node-feature-discovery (v\S+)/m.exec(goMod)?.[1],
+  };
+}
+
 test('the cluster check runs the Envoy Gateway controller and nfd-master of Versions', () => {
-  const cluster = path.join(ROOT, 'conformance', 'cluster');
-  expect(toolPins(path.join(cluster, 'tools.env')).ENVOY_GATEWAY_VERSION).toBe(Versions.ENVOY_GATEWAY);
-  const goMod = fs.readFileSync(path.join(cluster, 'go.mod'), 'utf8');
-  const nfd = /^\s*sigs\.k8s\.io\/node-feature-discovery (v\S+)/m.exec(goMod)?.[1];
-  expect(nfd).toBe(Versions.NODE_FEATURE_DISCOVERY);
+  const dir = path.join(ROOT, 'conformance', 'cluster');
+  const toolsEnv = fs.readFileSync(path.join(dir, 'tools.env'), 'utf8');
+  const goMod = fs.readFileSync(path.join(dir, 'go.mod'), 'utf8');
+  const pinned = { envoyGateway: Versions.ENVOY_GATEWAY, nfd: Versions.NODE_FEATURE_DISCOVERY };
+  expect(clusterPins(toolsEnv, goMod)).toEqual(pinned);
+  // Negative control: a cluster check left at an older controller is caught.
+  expect(clusterPins(toolsEnv.replace(Versions.ENVOY_GATEWAY, 'v1.8.0'), goMod)).not.toEqual(pinned);
 });
 
 test('the images are the pinned releases', () => {
