@@ -139,8 +139,7 @@ function duplicateObjects(tree: IConstruct[]): (Finding | undefined)[] {
   const errors: (Finding | undefined)[] = [];
   for (const c of tree) {
     if (!(c instanceof ApiObject)) continue;
-    const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
-    const key = `${group}/${c.kind} ${c.metadata.namespace ?? ''}/${c.name}`;
+    const key = `${c.apiGroup}/${c.kind} ${c.metadata.namespace ?? ''}/${c.name}`;
     const first = seen.get(key);
     if (first) {
       errors.push(finding('ATLS-APP001', c, 'metadata.name',

@@ -53,6 +53,70 @@ test('without the dependencies the CRDs would not sort first (negative control)'
   expect(Object.keys(out)).toEqual(['0000-first.k8s.yaml', '0001-second.k8s.yaml', '0002-crds.k8s.yaml']);
 });
 
+test('only the charts cdk8s would emit before the CRDs depend on them', () => {
+  // cdk8s copies a chart dependency onto every pair of objects, so a big chart created after
+  // `crds` must not get one: its cost grew with the chart.
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'atls-crds-')) });
+  const first = new Chart(app, 'first');
+  const features = new Chart(app, 'features');
+  new CryptoMbAffinity(features, 'cryptomb');
+  const after = new Chart(app, 'after');
+  new k8s.KubeConfigMap(after, 'cm', { data: { a: 'b' } });
+  app.synth();
+  const crds = app.node.findChild('crds');
+  expect([first, features, after].map((c) => c.node.dependencies.includes(crds))).toEqual([true, true, false]);
+  fs.rmSync(app.outdir, { recursive: true, force: true });
+});
+
+test('a later chart that an earlier one depends on comes after the CRDs too', () => {
+  const out = files((app) => {
+    const first = new Chart(app, 'first');
+    new CryptoMbAffinity(new Chart(app, 'features'), 'cryptomb');
+    const late = new Chart(app, 'late');
+    new k8s.KubeConfigMap(late, 'cm', { data: { a: 'b' } });
+    // A construct's dependency becomes its chart's.
+    new k8s.KubeConfigMap(first, 'cm', { data: { a: 'b' } }).node.addDependency(late);
+  });
+  expect(Object.keys(out)).toEqual(['0000-crds.k8s.yaml', '0001-late.k8s.yaml', '0002-first.k8s.yaml', '0003-features.k8s.yaml']);
+});
+
+test('a chart whose id is an array index, which cdk8s takes first, comes after the CRDs too', () => {
+  const out = files((app) => {
+    new CryptoMbAffinity(new Chart(app, 'features'), 'cryptomb');
+    new k8s.KubeConfigMap(new Chart(app, '7'), 'cm', { data: { a: 'b' } });
+  });
+  expect(Object.keys(out)).toEqual(['0000-crds.k8s.yaml', '0001-7.k8s.yaml', '0002-features.k8s.yaml']);
+});
+
+test('when no chart comes before the CRDs, the files are numbered all the same; a chart `crds` depends on gets no dependency', () => {
+  expect(Object.keys(files((app) => {
+    new Chart(app, 'crds');
+    new CryptoMbAffinity(new Chart(app, 'features'), 'cryptomb');
+  }))).toEqual(['0000-crds.k8s.yaml', '0001-features.k8s.yaml']);
+  // `crds` depending on `base` makes `base` come first; a dependency back would be a cycle.
+  expect(Object.keys(files((app) => {
+    const base = new Chart(app, 'base');
+    new Chart(app, 'crds').node.addDependency(base);
+    new CryptoMbAffinity(new Chart(app, 'features'), 'cryptomb');
+  }))).toEqual(['0000-base.k8s.yaml', '0001-crds.k8s.yaml', '0002-features.k8s.yaml']);
+});
+
+test('the orders those rules rely on (negative controls: hand-made charts, no library)', () => {
+  // An earlier chart's dependencies are emitted in the order they were added: `late` before `crds`.
+  expect(Object.keys(files((app) => {
+    const first = new Chart(app, 'first');
+    const crds = new Chart(app, 'crds');
+    const late = new Chart(app, 'late');
+    first.node.addDependency(late, crds);
+  }))).toEqual(['0000-late.k8s.yaml', '0001-crds.k8s.yaml', '0002-first.k8s.yaml']);
+  // An array-index id goes first whatever the creation order.
+  expect(Object.keys(files((app) => {
+    const crds = new Chart(app, 'crds');
+    new Chart(app, 'other').node.addDependency(crds);
+    new Chart(app, '7');
+  }))).toEqual(['0000-7.k8s.yaml', '0001-crds.k8s.yaml', '0002-other.k8s.yaml']);
+});
+
 test('an existing chart `crds` is used; a construct `crds` that is not a Chart is an error', () => {
   const app = Testing.app();
   const mine = new Chart(app, 'crds');
