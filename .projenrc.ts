@@ -59,7 +59,7 @@ project.eslint?.addIgnorePattern('examples/**/*.js');
 // internals, and the Node types some of them use, never reach a consumer's compiler).
 project.compileTask.exec('tsc -p tsconfig.declarations.json');
 
-// Regenerate src/imports/ from the pinned upstream CRDs (see imports/README.md).
+// Regenerate src/imports/ from the pinned upstream CRDs (see imports/regenerate.js).
 project.addTask('import', {
   description: 'Regenerate src/imports/ from the upstream CRDs (sha256-checked; see upstream/locate.js)',
   exec: 'node imports/regenerate.js',

@@ -61,9 +61,24 @@ async function generate(outDir) {
     ], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] });
     const generated = path.join(outDir, `${mod.module}.ts`);
     if (!fs.existsSync(generated)) throw new Error(`cdk8s import did not write ${generated}`);
+    fs.writeFileSync(generated, plainUndefinedFilter(fs.readFileSync(generated, 'utf8'), generated));
     console.log(`${mod.module}: ${crds.map((c) => c.metadata.name).join(', ')} -> ${path.relative(root, generated)}`);
   }
   fs.rmSync(work, { recursive: true, force: true });
+}
+
+// Every generated `toJson_*` drops undefined values by spreading the object built so far into a
+// new one per key. Synthesis runs these for every object; YAML output of objects built that way is
+// slower than of objects built by assignment (measured with `npm run bench`: 20–30 ms of 800 at
+// 1000 gateways, with the same output). The one expression is replaced by a loop that assigns.
+const SPREAD_FILTER = 'return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});';
+const LOOP_FILTER = 'const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;';
+
+function plainUndefinedFilter(text, file) {
+  const parts = text.split(SPREAD_FILTER);
+  // A cdk8s-cli that writes something else needs this step looked at again, not skipped silently.
+  if (parts.length === 1) throw new Error(`${file}: cdk8s import no longer writes the spread filter of undefined values; review plainUndefinedFilter in imports/regenerate.js`);
+  return parts.join(LOOP_FILTER);
 }
 
 function listTs(dir) {
@@ -91,7 +106,11 @@ async function main() {
   await generate(committed);
 }
 
-main().catch((e) => {
-  console.error(`imports: ${e.message}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(`imports: ${e.message}`);
+    process.exit(1);
+  });
+}
+
+module.exports = { plainUndefinedFilter, SPREAD_FILTER, LOOP_FILTER };

@@ -16,7 +16,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
 function child(mode, scenario, n, objectsFile) {
   const t0 = process.hrtime.bigint();

@@ -89,7 +89,7 @@ export function toJson_EnvoyPatchPolicyProps(obj: EnvoyPatchPolicyProps | undefi
     'spec': toJson_EnvoyPatchPolicySpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -154,7 +154,7 @@ export function toJson_EnvoyPatchPolicySpec(obj: EnvoyPatchPolicySpec | undefine
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -199,7 +199,7 @@ export function toJson_EnvoyPatchPolicySpecJsonPatches(obj: EnvoyPatchPolicySpec
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -249,7 +249,7 @@ export function toJson_EnvoyPatchPolicySpecTargetRef(obj: EnvoyPatchPolicySpecTa
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -329,7 +329,7 @@ export function toJson_EnvoyPatchPolicySpecJsonPatchesOperation(obj: EnvoyPatchP
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -456,7 +456,7 @@ export function toJson_EnvoyProxyProps(obj: EnvoyProxyProps | undefined): Record
     'spec': toJson_EnvoyProxySpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -726,7 +726,7 @@ export function toJson_EnvoyProxySpec(obj: EnvoyProxySpec | undefined): Record<s
     'telemetry': toJson_EnvoyProxySpecTelemetry(obj.telemetry),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -889,7 +889,7 @@ export function toJson_EnvoyProxySpecBackendTls(obj: EnvoyProxySpecBackendTls | 
     'signatureAlgorithms': obj.signatureAlgorithms?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -944,7 +944,7 @@ export function toJson_EnvoyProxySpecBootstrap(obj: EnvoyProxySpecBootstrap | un
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1007,7 +1007,7 @@ export function toJson_EnvoyProxySpecDynamicModules(obj: EnvoyProxySpecDynamicMo
     'source': toJson_EnvoyProxySpecDynamicModulesSource(obj.source),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1053,7 +1053,7 @@ export function toJson_EnvoyProxySpecFilterOrder(obj: EnvoyProxySpecFilterOrder 
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1081,7 +1081,7 @@ export function toJson_EnvoyProxySpecGeoIp(obj: EnvoyProxySpecGeoIp | undefined)
     'provider': toJson_EnvoyProxySpecGeoIpProvider(obj.provider),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1130,7 +1130,7 @@ export function toJson_EnvoyProxySpecLogging(obj: EnvoyProxySpecLogging | undefi
     'level': ((obj.level) === undefined) ? undefined : (Object.entries(obj.level).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1182,7 +1182,7 @@ export function toJson_EnvoyProxySpecMergeBackends(obj: EnvoyProxySpecMergeBacke
     'selector': toJson_EnvoyProxySpecMergeBackendsSelector(obj.selector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1253,7 +1253,7 @@ export function toJson_EnvoyProxySpecProvider(obj: EnvoyProxySpecProvider | unde
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1300,7 +1300,7 @@ export function toJson_EnvoyProxySpecShutdown(obj: EnvoyProxySpecShutdown | unde
     'minDrainDuration': obj.minDrainDuration,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1362,7 +1362,7 @@ export function toJson_EnvoyProxySpecTelemetry(obj: EnvoyProxySpecTelemetry | un
     'tracing': toJson_EnvoyProxySpecTelemetryTracing(obj.tracing),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1426,7 +1426,7 @@ export function toJson_EnvoyProxySpecBackendTlsClientCertificateRef(obj: EnvoyPr
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1546,7 +1546,7 @@ export function toJson_EnvoyProxySpecBootstrapJsonPatches(obj: EnvoyProxySpecBoo
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1609,7 +1609,7 @@ export function toJson_EnvoyProxySpecDynamicModulesSource(obj: EnvoyProxySpecDyn
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1833,7 +1833,7 @@ export function toJson_EnvoyProxySpecGeoIpProvider(obj: EnvoyProxySpecGeoIpProvi
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1896,7 +1896,7 @@ export function toJson_EnvoyProxySpecMergeBackendsSelector(obj: EnvoyProxySpecMe
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1928,7 +1928,7 @@ export function toJson_EnvoyProxySpecProviderHost(obj: EnvoyProxySpecProviderHos
     'envoyVersion': obj.envoyVersion,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2017,7 +2017,7 @@ export function toJson_EnvoyProxySpecProviderKubernetes(obj: EnvoyProxySpecProvi
     'useListenerPortAsContainerPort': obj.useListenerPortAsContainerPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2069,7 +2069,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLog(obj: EnvoyProxySpecTelem
     'settings': obj.settings?.map(y => toJson_EnvoyProxySpecTelemetryAccessLogSettings(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2110,7 +2110,7 @@ export function toJson_EnvoyProxySpecTelemetryHealthCheckLog(obj: EnvoyProxySpec
     'sinks': obj.sinks?.map(y => toJson_EnvoyProxySpecTelemetryHealthCheckLogSinks(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2215,7 +2215,7 @@ export function toJson_EnvoyProxySpecTelemetryMetrics(obj: EnvoyProxySpecTelemet
     'sinks': obj.sinks?.map(y => toJson_EnvoyProxySpecTelemetryMetricsSinks(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2249,7 +2249,7 @@ export function toJson_EnvoyProxySpecTelemetryRequestId(obj: EnvoyProxySpecTelem
     'tracing': obj.tracing,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2359,7 +2359,7 @@ export function toJson_EnvoyProxySpecTelemetryTracing(obj: EnvoyProxySpecTelemet
     'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2408,7 +2408,7 @@ export function toJson_EnvoyProxySpecDynamicModulesSourceLocal(obj: EnvoyProxySp
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2445,7 +2445,7 @@ export function toJson_EnvoyProxySpecDynamicModulesSourceRemote(obj: EnvoyProxyS
     'url': obj.url,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2519,7 +2519,7 @@ export function toJson_EnvoyProxySpecGeoIpProviderMaxMind(obj: EnvoyProxySpecGeo
     'ispDbSource': toJson_EnvoyProxySpecGeoIpProviderMaxMindIspDbSource(obj.ispDbSource),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2578,7 +2578,7 @@ export function toJson_EnvoyProxySpecMergeBackendsSelectorMatchExpressions(obj: 
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2640,7 +2640,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSet(obj: Envoy
     'strategy': toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetStrategy(obj.strategy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2721,7 +2721,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeployment(obj: Envo
     'strategy': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategy(obj.strategy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2801,7 +2801,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpa(obj: EnvoyProxyS
     'patch': toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaPatch(obj.patch),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2858,7 +2858,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyPdb(obj: EnvoyProxyS
     'patch': toJson_EnvoyProxySpecProviderKubernetesEnvoyPdbPatch(obj.patch),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2984,7 +2984,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyService(obj: EnvoyPr
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3013,7 +3013,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyServiceAccount(obj: 
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3070,7 +3070,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettings(obj: EnvoyProxyS
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3123,7 +3123,7 @@ export function toJson_EnvoyProxySpecTelemetryHealthCheckLogSinks(obj: EnvoyProx
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3161,7 +3161,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsMatches(obj: EnvoyProxySpec
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3197,7 +3197,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsPrometheus(obj: EnvoyProxyS
     'disable': obj.disable,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3236,7 +3236,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinks(obj: EnvoyProxySpecTe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3293,7 +3293,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingClientSamplingFraction(obj:
     'numerator': obj.numerator,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3346,7 +3346,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingCustomTags(obj: EnvoyProxyS
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3379,7 +3379,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingOverallSamplingFraction(obj
     'numerator': obj.numerator,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3485,7 +3485,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProvider(obj: EnvoyProxySpe
     'zipkin': toJson_EnvoyProxySpecTelemetryTracingProviderZipkin(obj.zipkin),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3518,7 +3518,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingSamplingFraction(obj: Envoy
     'numerator': obj.numerator,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3560,7 +3560,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingSpanName(obj: EnvoyProxySpe
     'server': obj.server,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3588,7 +3588,7 @@ export function toJson_EnvoyProxySpecGeoIpProviderMaxMindAnonymousIpDbSource(obj
     'local': toJson_EnvoyProxySpecGeoIpProviderMaxMindAnonymousIpDbSourceLocal(obj.local),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3616,7 +3616,7 @@ export function toJson_EnvoyProxySpecGeoIpProviderMaxMindAsnDbSource(obj: EnvoyP
     'local': toJson_EnvoyProxySpecGeoIpProviderMaxMindAsnDbSourceLocal(obj.local),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3644,7 +3644,7 @@ export function toJson_EnvoyProxySpecGeoIpProviderMaxMindCityDbSource(obj: Envoy
     'local': toJson_EnvoyProxySpecGeoIpProviderMaxMindCityDbSourceLocal(obj.local),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3672,7 +3672,7 @@ export function toJson_EnvoyProxySpecGeoIpProviderMaxMindCountryDbSource(obj: En
     'local': toJson_EnvoyProxySpecGeoIpProviderMaxMindCountryDbSourceLocal(obj.local),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3700,7 +3700,7 @@ export function toJson_EnvoyProxySpecGeoIpProviderMaxMindIspDbSource(obj: EnvoyP
     'local': toJson_EnvoyProxySpecGeoIpProviderMaxMindIspDbSourceLocal(obj.local),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3775,7 +3775,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainer(o
     'volumeMounts': obj.volumeMounts?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerVolumeMounts(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3813,7 +3813,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPatch(obj: 
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3927,7 +3927,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPod(obj: En
     'volumes': obj.volumes?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumes(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3964,7 +3964,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetStrategy(ob
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4039,7 +4039,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainer(
     'volumeMounts': obj.volumeMounts?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerVolumeMounts(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4367,7 +4367,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'workingDir': obj.workingDir,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4405,7 +4405,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPatch(obj:
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4519,7 +4519,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPod(obj: E
     'volumes': obj.volumes?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4557,7 +4557,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategy(o
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4603,7 +4603,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaBehavior(obj: Env
     'scaleUp': toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUp(obj.scaleUp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4688,7 +4688,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetrics(obj: Envo
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4726,7 +4726,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaPatch(obj: EnvoyP
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4800,7 +4800,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyPdbPatch(obj: EnvoyP
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4853,7 +4853,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyServicePatch(obj: En
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4924,7 +4924,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsFormat(obj: Envoy
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4976,7 +4976,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinks(obj: EnvoyP
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5024,7 +5024,7 @@ export function toJson_EnvoyProxySpecTelemetryHealthCheckLogSinksFile(obj: Envoy
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5114,7 +5114,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsPrometheusCompression(obj: 
     'zstd': obj.zstd,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5221,7 +5221,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetry(obj: Env
     'resourceAttributes': ((obj.resourceAttributes) === undefined) ? undefined : (Object.entries(obj.resourceAttributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5269,7 +5269,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingCustomTagsEnvironment(obj: 
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5298,7 +5298,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingCustomTagsLiteral(obj: Envo
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5335,7 +5335,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingCustomTagsRequestHeader(obj
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5439,7 +5439,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendRef(obj: Env
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5559,7 +5559,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendRefs(obj: En
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5665,7 +5665,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettings(obj
     'timeout': toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsTimeout(obj.timeout),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5711,7 +5711,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderOpenTelemetry(obj: 
     'sampler': toJson_EnvoyProxySpecTelemetryTracingProviderOpenTelemetrySampler(obj.sampler),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5764,7 +5764,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderZipkin(obj: EnvoyPr
     'enable128BitTraceId': obj.enable128BitTraceId,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5792,7 +5792,7 @@ export function toJson_EnvoyProxySpecGeoIpProviderMaxMindAnonymousIpDbSourceLoca
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5820,7 +5820,7 @@ export function toJson_EnvoyProxySpecGeoIpProviderMaxMindAsnDbSourceLocal(obj: E
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5848,7 +5848,7 @@ export function toJson_EnvoyProxySpecGeoIpProviderMaxMindCityDbSourceLocal(obj: 
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5876,7 +5876,7 @@ export function toJson_EnvoyProxySpecGeoIpProviderMaxMindCountryDbSourceLocal(ob
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5904,7 +5904,7 @@ export function toJson_EnvoyProxySpecGeoIpProviderMaxMindIspDbSourceLocal(obj: E
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5958,7 +5958,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEn
     'valueFrom': toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFrom(obj.valueFrom),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6013,7 +6013,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerRe
     'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6176,7 +6176,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSe
     'windowsOptions': toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContextWindowsOptions(obj.windowsOptions),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6281,7 +6281,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerVo
     'subPathExpr': obj.subPathExpr,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6325,7 +6325,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'podAntiAffinity': toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinity(obj.podAntiAffinity),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6358,7 +6358,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodImagePul
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6561,7 +6561,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurity
     'windowsOptions': toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurityContextWindowsOptions(obj.windowsOptions),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6633,7 +6633,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTolerati
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6799,7 +6799,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopology
     'whenUnsatisfiable': obj.whenUnsatisfiable,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7148,7 +7148,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumes(
     'vsphereVolume': toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesVsphereVolume(obj.vsphereVolume),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7214,7 +7214,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetStrategyRol
     'maxUnavailable': obj.maxUnavailable?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7268,7 +7268,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerE
     'valueFrom': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFrom(obj.valueFrom),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7323,7 +7323,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerR
     'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7486,7 +7486,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerS
     'windowsOptions': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerSecurityContextWindowsOptions(obj.windowsOptions),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7591,7 +7591,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerV
     'subPathExpr': obj.subPathExpr,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7645,7 +7645,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'valueFrom': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFrom(obj.valueFrom),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7690,7 +7690,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'secretRef': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvFromSecretRef(obj.secretRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7748,7 +7748,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'stopSignal': obj.stopSignal,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7870,7 +7870,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'timeoutSeconds': obj.timeoutSeconds,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7938,7 +7938,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'protocol': obj.protocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8060,7 +8060,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'timeoutSeconds': obj.timeoutSeconds,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8098,7 +8098,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'restartPolicy': obj.restartPolicy,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8154,7 +8154,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8192,7 +8192,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'exitCodes': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersRestartPolicyRulesExitCodes(obj.exitCodes),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8355,7 +8355,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'windowsOptions': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContextWindowsOptions(obj.windowsOptions),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8480,7 +8480,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'timeoutSeconds': obj.timeoutSeconds,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8516,7 +8516,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8621,7 +8621,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'subPathExpr': obj.subPathExpr,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8665,7 +8665,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'podAntiAffinity': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinity(obj.podAntiAffinity),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8698,7 +8698,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodImagePu
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8901,7 +8901,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurit
     'windowsOptions': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurityContextWindowsOptions(obj.windowsOptions),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8973,7 +8973,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTolerat
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9139,7 +9139,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTopolog
     'whenUnsatisfiable': obj.whenUnsatisfiable,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9488,7 +9488,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'vsphereVolume': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesVsphereVolume(obj.vsphereVolume),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9546,7 +9546,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategyRo
     'maxUnavailable': obj.maxUnavailable?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9620,7 +9620,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleDown
     'tolerance': obj.tolerance?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9695,7 +9695,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUp(o
     'tolerance': obj.tolerance?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9743,7 +9743,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsContainerR
     'target': toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsContainerResourceTarget(obj.target),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9783,7 +9783,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternal(o
     'target': toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalTarget(obj.target),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9828,7 +9828,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObject(obj
     'target': toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectTarget(obj.target),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9866,7 +9866,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPods(obj: 
     'target': toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsTarget(obj.target),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9906,7 +9906,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsResource(o
     'target': toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsResourceTarget(obj.target),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9994,7 +9994,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAls(obj: Env
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10022,7 +10022,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksFile(obj: En
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10120,7 +10120,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'resources': ((obj.resources) === undefined) ? undefined : (Object.entries(obj.resources).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10258,7 +10258,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendRe
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10378,7 +10378,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendRe
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10484,7 +10484,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'timeout': toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsTimeout(obj.timeout),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10533,7 +10533,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryHeaders(o
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10612,7 +10612,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsCirc
     'retryBudget': toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreakerRetryBudget(obj.retryBudget),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10667,7 +10667,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsConn
     'socketBufferLimit': obj.socketBufferLimit?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10717,7 +10717,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsDns(
     'respectDnsTtl': obj.respectDnsTtl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10764,7 +10764,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHeal
     'passive': toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckPassive(obj.passive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10830,7 +10830,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHttp
     'onInvalidMessage': obj.onInvalidMessage,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10924,7 +10924,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'zoneAware': toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerZoneAware(obj.zoneAware),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10955,7 +10955,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsProx
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11013,7 +11013,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetr
     'retryOn': toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetryRetryOn(obj.retryOn),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11067,7 +11067,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsTcpK
     'probes': obj.probes,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11103,7 +11103,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsTime
     'tcp': toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsTimeoutTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11152,7 +11152,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderOpenTelemetryHeader
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11190,7 +11190,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderOpenTelemetrySample
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11253,7 +11253,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEn
     'secretKeyRef': toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromSecretKeyRef(obj.secretKeyRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11293,7 +11293,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerRe
     'request': obj.request,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11366,7 +11366,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11405,7 +11405,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSe
     'drop': obj.drop?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11461,7 +11461,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSe
     'user': obj.user,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11508,7 +11508,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11572,7 +11572,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSe
     'runAsUserName': obj.runAsUserName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11620,7 +11620,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'requiredDuringSchedulingIgnoredDuringExecution': toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution(obj.requiredDuringSchedulingIgnoredDuringExecution),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11670,7 +11670,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11720,7 +11720,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11764,7 +11764,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurity
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11821,7 +11821,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurity
     'user': obj.user,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11866,7 +11866,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurity
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11902,7 +11902,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurity
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11966,7 +11966,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodSecurity
     'runAsUserName': obj.runAsUserName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12006,7 +12006,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopology
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12070,7 +12070,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesA
     'volumeID': obj.volumeId,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12144,7 +12144,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesA
     'readOnly': obj.readOnly,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12191,7 +12191,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesA
     'shareName': obj.shareName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12267,7 +12267,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesC
     'user': obj.user,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12329,7 +12329,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesC
     'volumeID': obj.volumeId,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12398,7 +12398,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesC
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12468,7 +12468,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesC
     'volumeAttributes': ((obj.volumeAttributes) === undefined) ? undefined : (Object.entries(obj.volumeAttributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12512,7 +12512,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesD
     'items': obj.items?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardApiItems(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12557,7 +12557,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesE
     'sizeLimit': obj.sizeLimit?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12628,7 +12628,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesE
     'volumeClaimTemplate': toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplate(obj.volumeClaimTemplate),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12693,7 +12693,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesF
     'wwids': obj.wwids?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12762,7 +12762,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesF
     'secretRef': toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesFlexVolumeSecretRef(obj.secretRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12800,7 +12800,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesF
     'datasetUUID': obj.datasetUuid,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12867,7 +12867,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesG
     'readOnly': obj.readOnly,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12917,7 +12917,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesG
     'revision': obj.revision,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12966,7 +12966,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesG
     'readOnly': obj.readOnly,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13011,7 +13011,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesH
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13070,7 +13070,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesI
     'reference': obj.reference,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13191,7 +13191,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesI
     'targetPortal': obj.targetPortal,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13241,7 +13241,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesN
     'server': obj.server,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13281,7 +13281,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'readOnly': obj.readOnly,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13320,7 +13320,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'pdID': obj.pdId,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13369,7 +13369,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'volumeID': obj.volumeId,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13411,7 +13411,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'sources': obj.sources?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSources(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13489,7 +13489,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesQ
     'volume': obj.volume,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13595,7 +13595,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesR
     'user': obj.user,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13706,7 +13706,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesS
     'volumeName': obj.volumeName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13773,7 +13773,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesS
     'secretName': obj.secretName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13844,7 +13844,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesS
     'volumeNamespace': obj.volumeNamespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13900,7 +13900,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesV
     'volumePath': obj.volumePath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14025,7 +14025,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerE
     'secretKeyRef': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerEnvValueFromSecretKeyRef(obj.secretKeyRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14065,7 +14065,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerR
     'request': obj.request,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14138,7 +14138,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerS
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14177,7 +14177,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerS
     'drop': obj.drop?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14233,7 +14233,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerS
     'user': obj.user,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14280,7 +14280,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerS
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14344,7 +14344,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerS
     'runAsUserName': obj.runAsUserName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14407,7 +14407,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'secretKeyRef': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnvValueFromSecretKeyRef(obj.secretKeyRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14447,7 +14447,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14487,7 +14487,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14544,7 +14544,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'tcpSocket': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartTcpSocket(obj.tcpSocket),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14606,7 +14606,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'tcpSocket': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopTcpSocket(obj.tcpSocket),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14638,7 +14638,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'command': obj.command?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14677,7 +14677,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'service': obj.service,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14742,7 +14742,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'scheme': obj.scheme,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14780,7 +14780,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'port': obj.port?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14812,7 +14812,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'command': obj.command?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14851,7 +14851,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'service': obj.service,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14916,7 +14916,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'scheme': obj.scheme,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14954,7 +14954,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'port': obj.port?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14994,7 +14994,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'request': obj.request,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15064,7 +15064,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15109,7 +15109,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15148,7 +15148,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'drop': obj.drop?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15204,7 +15204,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'user': obj.user,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15251,7 +15251,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15315,7 +15315,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'runAsUserName': obj.runAsUserName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15347,7 +15347,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'command': obj.command?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15386,7 +15386,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'service': obj.service,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15451,7 +15451,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'scheme': obj.scheme,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15489,7 +15489,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'port': obj.port?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15537,7 +15537,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'requiredDuringSchedulingIgnoredDuringExecution': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution(obj.requiredDuringSchedulingIgnoredDuringExecution),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15587,7 +15587,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15637,7 +15637,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15681,7 +15681,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurit
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15738,7 +15738,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurit
     'user': obj.user,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15783,7 +15783,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurit
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15819,7 +15819,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurit
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15883,7 +15883,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodSecurit
     'runAsUserName': obj.runAsUserName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15923,7 +15923,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTopolog
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15987,7 +15987,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'volumeID': obj.volumeId,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16061,7 +16061,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'readOnly': obj.readOnly,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16108,7 +16108,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'shareName': obj.shareName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16184,7 +16184,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'user': obj.user,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16246,7 +16246,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'volumeID': obj.volumeId,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16315,7 +16315,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16385,7 +16385,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'volumeAttributes': ((obj.volumeAttributes) === undefined) ? undefined : (Object.entries(obj.volumeAttributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16429,7 +16429,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'items': obj.items?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesDownwardApiItems(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16474,7 +16474,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'sizeLimit': obj.sizeLimit?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16545,7 +16545,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'volumeClaimTemplate': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplate(obj.volumeClaimTemplate),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16610,7 +16610,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'wwids': obj.wwids?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16679,7 +16679,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'secretRef': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesFlexVolumeSecretRef(obj.secretRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16717,7 +16717,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'datasetUUID': obj.datasetUuid,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16784,7 +16784,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'readOnly': obj.readOnly,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16834,7 +16834,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'revision': obj.revision,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16883,7 +16883,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'readOnly': obj.readOnly,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16928,7 +16928,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16987,7 +16987,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'reference': obj.reference,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17108,7 +17108,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'targetPortal': obj.targetPortal,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17158,7 +17158,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'server': obj.server,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17198,7 +17198,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'readOnly': obj.readOnly,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17237,7 +17237,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'pdID': obj.pdId,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17286,7 +17286,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'volumeID': obj.volumeId,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17328,7 +17328,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'sources': obj.sources?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSources(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17406,7 +17406,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'volume': obj.volume,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17512,7 +17512,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'user': obj.user,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17623,7 +17623,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'volumeName': obj.volumeName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17690,7 +17690,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'secretName': obj.secretName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17761,7 +17761,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'volumeNamespace': obj.volumeNamespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17817,7 +17817,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'volumePath': obj.volumePath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17916,7 +17916,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleDown
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17988,7 +17988,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUpPo
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18070,7 +18070,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsContainerR
     'value': obj.value?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18108,7 +18108,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMe
     'selector': toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetricSelector(obj.selector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18164,7 +18164,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalTa
     'value': obj.value?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18208,7 +18208,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectDesc
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18246,7 +18246,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectMetr
     'selector': toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectMetricSelector(obj.selector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18302,7 +18302,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectTarg
     'value': obj.value?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18340,7 +18340,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsMetric
     'selector': toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsMetricSelector(obj.selector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18396,7 +18396,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsTarget
     'value': obj.value?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18452,7 +18452,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsResourceTa
     'value': obj.value?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18542,7 +18542,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendRe
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18662,7 +18662,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendRe
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18768,7 +18768,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'timeout': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsTimeout(obj.timeout),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18812,7 +18812,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsHttp(obj:
     'responseTrailers': obj.responseTrailers?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18914,7 +18914,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19034,7 +19034,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19140,7 +19140,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'timeout': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsTimeout(obj.timeout),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19189,7 +19189,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19268,7 +19268,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'retryBudget': toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudget(obj.retryBudget),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19323,7 +19323,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'socketBufferLimit': obj.socketBufferLimit?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19373,7 +19373,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'respectDnsTtl': obj.respectDnsTtl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19420,7 +19420,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'passive': toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckPassive(obj.passive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19486,7 +19486,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'onInvalidMessage': obj.onInvalidMessage,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19580,7 +19580,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'zoneAware': toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAware(obj.zoneAware),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19611,7 +19611,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19669,7 +19669,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'retryOn': toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsRetryRetryOn(obj.retryOn),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19723,7 +19723,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'probes': obj.probes,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19759,7 +19759,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'tcp': toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsTimeoutTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19787,7 +19787,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsCirc
     'maxConnections': obj.maxConnections,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19831,7 +19831,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsCirc
     'percent': toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreakerRetryBudgetPercent(obj.percent),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19904,7 +19904,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsConn
     'predictivePercent': obj.predictivePercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20062,7 +20062,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHeal
     'unhealthyThreshold': obj.unhealthyThreshold,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20159,7 +20159,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHeal
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20213,7 +20213,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHttp
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20344,7 +20344,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'weightUpdatePeriod': obj.weightUpdatePeriod,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20420,7 +20420,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20473,7 +20473,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20504,7 +20504,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'extractFrom': obj.extractFrom?.map(y => toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerEndpointOverrideExtractFrom(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20537,7 +20537,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'window': obj.window,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20601,7 +20601,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'weightedZones': obj.weightedZones?.map(y => toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancerZoneAwareWeightedZones(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20654,7 +20654,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetr
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20693,7 +20693,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetr
     'triggers': obj.triggers?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20760,7 +20760,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsTime
     'streamIdleTimeout': obj.streamIdleTimeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20789,7 +20789,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsTime
     'connectTimeout': obj.connectTimeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20823,7 +20823,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderOpenTelemetrySample
     'numerator': obj.numerator,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20891,7 +20891,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEn
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20928,7 +20928,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEn
     'fieldPath': obj.fieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20990,7 +20990,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEn
     'volumeName': obj.volumeName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21035,7 +21035,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEn
     'resource': obj.resource,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21083,7 +21083,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEn
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21120,7 +21120,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21152,7 +21152,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'nodeSelectorTerms': obj.nodeSelectorTerms?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21189,7 +21189,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21288,7 +21288,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21325,7 +21325,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21424,7 +21424,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21473,7 +21473,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopology
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21506,7 +21506,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesC
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21539,7 +21539,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesC
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21591,7 +21591,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesC
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21627,7 +21627,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesC
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21685,7 +21685,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesD
     'resourceFieldRef': toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardApiItemsResourceFieldRef(obj.resourceFieldRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21767,7 +21767,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesE
     'spec': toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21803,7 +21803,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesF
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21835,7 +21835,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesI
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21949,7 +21949,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'serviceAccountToken': toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesServiceAccountToken(obj.serviceAccountToken),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21985,7 +21985,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesR
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22018,7 +22018,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesS
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22070,7 +22070,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesS
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22103,7 +22103,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesS
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22151,7 +22151,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerE
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22188,7 +22188,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerE
     'fieldPath': obj.fieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22250,7 +22250,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerE
     'volumeName': obj.volumeName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22295,7 +22295,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerE
     'resource': obj.resource,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22343,7 +22343,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainerE
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22391,7 +22391,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22428,7 +22428,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'fieldPath': obj.fieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22490,7 +22490,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'volumeName': obj.volumeName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22535,7 +22535,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'resource': obj.resource,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22583,7 +22583,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22615,7 +22615,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'command': obj.command?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22680,7 +22680,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'scheme': obj.scheme,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22708,7 +22708,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'seconds': obj.seconds,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22748,7 +22748,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'port': obj.port?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22780,7 +22780,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'command': obj.command?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22845,7 +22845,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'scheme': obj.scheme,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22873,7 +22873,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'seconds': obj.seconds,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22913,7 +22913,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'port': obj.port?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22950,7 +22950,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23023,7 +23023,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23096,7 +23096,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23169,7 +23169,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23201,7 +23201,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'nodeSelectorTerms': obj.nodeSelectorTerms?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23238,7 +23238,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23337,7 +23337,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23374,7 +23374,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23473,7 +23473,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23522,7 +23522,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodTopolog
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23555,7 +23555,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23588,7 +23588,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23640,7 +23640,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23676,7 +23676,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23734,7 +23734,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'resourceFieldRef': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesDownwardApiItemsResourceFieldRef(obj.resourceFieldRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23816,7 +23816,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'spec': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesEphemeralVolumeClaimTemplateSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23852,7 +23852,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23884,7 +23884,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23998,7 +23998,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'serviceAccountToken': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesServiceAccountToken(obj.serviceAccountToken),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24034,7 +24034,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24067,7 +24067,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24119,7 +24119,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24152,7 +24152,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24225,7 +24225,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMe
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24298,7 +24298,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectMetr
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24371,7 +24371,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsMetric
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24516,7 +24516,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'retryBudget': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsCircuitBreakerRetryBudget(obj.retryBudget),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24571,7 +24571,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'socketBufferLimit': obj.socketBufferLimit?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24621,7 +24621,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'respectDnsTtl': obj.respectDnsTtl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24668,7 +24668,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'passive': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckPassive(obj.passive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24734,7 +24734,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'onInvalidMessage': obj.onInvalidMessage,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24828,7 +24828,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'zoneAware': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerZoneAware(obj.zoneAware),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24859,7 +24859,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24917,7 +24917,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'retryOn': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsRetryRetryOn(obj.retryOn),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24971,7 +24971,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'probes': obj.probes,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25007,7 +25007,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'tcp': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsTimeoutTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25086,7 +25086,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'retryBudget': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudget(obj.retryBudget),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25141,7 +25141,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'socketBufferLimit': obj.socketBufferLimit?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25191,7 +25191,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'respectDnsTtl': obj.respectDnsTtl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25238,7 +25238,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'passive': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckPassive(obj.passive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25304,7 +25304,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'onInvalidMessage': obj.onInvalidMessage,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25398,7 +25398,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'zoneAware': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAware(obj.zoneAware),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25429,7 +25429,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25487,7 +25487,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'retryOn': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsRetryRetryOn(obj.retryOn),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25541,7 +25541,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'probes': obj.probes,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25577,7 +25577,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'tcp': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsTimeoutTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25605,7 +25605,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'maxConnections': obj.maxConnections,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25649,7 +25649,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'percent': toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudgetPercent(obj.percent),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25722,7 +25722,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'predictivePercent': obj.predictivePercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25880,7 +25880,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'unhealthyThreshold': obj.unhealthyThreshold,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25977,7 +25977,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26031,7 +26031,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26162,7 +26162,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'weightUpdatePeriod': obj.weightUpdatePeriod,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26238,7 +26238,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26291,7 +26291,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26322,7 +26322,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'extractFrom': obj.extractFrom?.map(y => toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerEndpointOverrideExtractFrom(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26355,7 +26355,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'window': obj.window,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26419,7 +26419,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'weightedZones': obj.weightedZones?.map(y => toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwareWeightedZones(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26472,7 +26472,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26511,7 +26511,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'triggers': obj.triggers?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26578,7 +26578,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'streamIdleTimeout': obj.streamIdleTimeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26607,7 +26607,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'connectTimeout': obj.connectTimeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26640,7 +26640,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsCirc
     'numerator': obj.numerator,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26671,7 +26671,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHeal
     'service': obj.service,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26714,7 +26714,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHeal
     'sinks': obj.sinks?.map(y => toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveHealthCheckLogSinks(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26800,7 +26800,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHeal
     'retriableStatuses': obj.retriableStatuses?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26833,7 +26833,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHeal
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26870,7 +26870,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHeal
     'send': toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheckActiveTcpSend(obj.send),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26926,7 +26926,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'reportingPeriod': obj.reportingPeriod,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26975,7 +26975,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27005,7 +27005,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27034,7 +27034,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27063,7 +27063,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27117,7 +27117,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'header': obj.header,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27162,7 +27162,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'percentageEnabled': obj.percentageEnabled,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27203,7 +27203,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'zone': obj.zone,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27242,7 +27242,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetr
     'maxInterval': obj.maxInterval,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27328,7 +27328,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'matchFields': obj.matchFields?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27366,7 +27366,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'matchFields': obj.matchFields?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27460,7 +27460,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27499,7 +27499,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27541,7 +27541,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27635,7 +27635,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27674,7 +27674,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27716,7 +27716,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27752,7 +27752,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesD
     'fieldPath': obj.fieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27797,7 +27797,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesD
     'resource': obj.resource,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27937,7 +27937,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesE
     'volumeName': obj.volumeName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28019,7 +28019,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'signerName': obj.signerName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28073,7 +28073,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28101,7 +28101,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'items': obj.items?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardApiItems(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28261,7 +28261,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'userAnnotations': ((obj.userAnnotations) === undefined) ? undefined : (Object.entries(obj.userAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28315,7 +28315,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28369,7 +28369,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28438,7 +28438,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28511,7 +28511,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContai
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28583,7 +28583,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'matchFields': obj.matchFields?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28621,7 +28621,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'matchFields': obj.matchFields?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28715,7 +28715,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28754,7 +28754,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28796,7 +28796,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28890,7 +28890,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28929,7 +28929,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28971,7 +28971,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29007,7 +29007,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'fieldPath': obj.fieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29052,7 +29052,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'resource': obj.resource,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29192,7 +29192,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'volumeName': obj.volumeName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29274,7 +29274,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'signerName': obj.signerName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29328,7 +29328,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29356,7 +29356,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'items': obj.items?.map(y => toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesDownwardApiItems(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29516,7 +29516,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'userAnnotations': ((obj.userAnnotations) === undefined) ? undefined : (Object.entries(obj.userAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29570,7 +29570,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29624,7 +29624,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29673,7 +29673,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMe
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29722,7 +29722,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectMetr
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29771,7 +29771,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsMetric
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29799,7 +29799,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'maxConnections': obj.maxConnections,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29843,7 +29843,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'percent': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsCircuitBreakerRetryBudgetPercent(obj.percent),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29916,7 +29916,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'predictivePercent': obj.predictivePercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30074,7 +30074,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'unhealthyThreshold': obj.unhealthyThreshold,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30171,7 +30171,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30225,7 +30225,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30356,7 +30356,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'weightUpdatePeriod': obj.weightUpdatePeriod,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30432,7 +30432,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30485,7 +30485,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30516,7 +30516,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'extractFrom': obj.extractFrom?.map(y => toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerEndpointOverrideExtractFrom(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30549,7 +30549,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'window': obj.window,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30613,7 +30613,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'weightedZones': obj.weightedZones?.map(y => toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsLoadBalancerZoneAwareWeightedZones(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30666,7 +30666,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30705,7 +30705,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'triggers': obj.triggers?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30772,7 +30772,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'streamIdleTimeout': obj.streamIdleTimeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30801,7 +30801,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'connectTimeout': obj.connectTimeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30829,7 +30829,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'maxConnections': obj.maxConnections,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30873,7 +30873,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'percent': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsCircuitBreakerRetryBudgetPercent(obj.percent),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30946,7 +30946,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'predictivePercent': obj.predictivePercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31104,7 +31104,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'unhealthyThreshold': obj.unhealthyThreshold,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31201,7 +31201,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31255,7 +31255,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31386,7 +31386,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'weightUpdatePeriod': obj.weightUpdatePeriod,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31462,7 +31462,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31515,7 +31515,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31546,7 +31546,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'extractFrom': obj.extractFrom?.map(y => toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerEndpointOverrideExtractFrom(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31579,7 +31579,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'window': obj.window,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31643,7 +31643,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'weightedZones': obj.weightedZones?.map(y => toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsLoadBalancerZoneAwareWeightedZones(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31696,7 +31696,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31735,7 +31735,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'triggers': obj.triggers?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31802,7 +31802,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'streamIdleTimeout': obj.streamIdleTimeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31831,7 +31831,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'connectTimeout': obj.connectTimeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31864,7 +31864,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'numerator': obj.numerator,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31895,7 +31895,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'service': obj.service,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31938,7 +31938,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'sinks': obj.sinks?.map(y => toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLogSinks(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32024,7 +32024,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'retriableStatuses': obj.retriableStatuses?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32057,7 +32057,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32094,7 +32094,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'send': toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcpSend(obj.send),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32150,7 +32150,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'reportingPeriod': obj.reportingPeriod,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32199,7 +32199,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32229,7 +32229,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32258,7 +32258,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32287,7 +32287,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32341,7 +32341,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'header': obj.header,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32386,7 +32386,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'percentageEnabled': obj.percentageEnabled,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32427,7 +32427,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'zone': obj.zone,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32466,7 +32466,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'maxInterval': obj.maxInterval,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32553,7 +32553,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHeal
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32597,7 +32597,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHeal
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32641,7 +32641,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHeal
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32685,7 +32685,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHeal
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32729,7 +32729,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHeal
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32759,7 +32759,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoad
     'minEndpointsInZoneThreshold': obj.minEndpointsInZoneThreshold,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32809,7 +32809,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32859,7 +32859,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32909,7 +32909,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32959,7 +32959,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32998,7 +32998,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33040,7 +33040,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33089,7 +33089,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33138,7 +33138,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33177,7 +33177,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33219,7 +33219,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33268,7 +33268,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33317,7 +33317,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33386,7 +33386,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesE
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33464,7 +33464,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesE
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33508,7 +33508,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesE
     'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33546,7 +33546,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesE
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33587,7 +33587,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33641,7 +33641,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33701,7 +33701,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'resourceFieldRef': toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardApiItemsResourceFieldRef(obj.resourceFieldRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33755,7 +33755,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33805,7 +33805,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33855,7 +33855,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33905,7 +33905,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33955,7 +33955,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33994,7 +33994,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34036,7 +34036,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34085,7 +34085,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34134,7 +34134,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34173,7 +34173,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34215,7 +34215,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34264,7 +34264,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34313,7 +34313,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34382,7 +34382,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34460,7 +34460,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34504,7 +34504,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34542,7 +34542,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34583,7 +34583,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34637,7 +34637,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34697,7 +34697,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'resourceFieldRef': toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumesProjectedSourcesDownwardApiItemsResourceFieldRef(obj.resourceFieldRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34751,7 +34751,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34784,7 +34784,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'numerator': obj.numerator,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34815,7 +34815,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'service': obj.service,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34858,7 +34858,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'sinks': obj.sinks?.map(y => toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveHealthCheckLogSinks(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34944,7 +34944,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'retriableStatuses': obj.retriableStatuses?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34977,7 +34977,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35014,7 +35014,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'send': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettingsHealthCheckActiveTcpSend(obj.send),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35070,7 +35070,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'reportingPeriod': obj.reportingPeriod,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35119,7 +35119,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35149,7 +35149,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35178,7 +35178,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35207,7 +35207,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35261,7 +35261,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'header': obj.header,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35306,7 +35306,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'percentageEnabled': obj.percentageEnabled,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35348,7 +35348,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'zone': obj.zone,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35387,7 +35387,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'maxInterval': obj.maxInterval,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35454,7 +35454,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'numerator': obj.numerator,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35485,7 +35485,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'service': obj.service,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35528,7 +35528,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'sinks': obj.sinks?.map(y => toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveHealthCheckLogSinks(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35614,7 +35614,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'retriableStatuses': obj.retriableStatuses?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35647,7 +35647,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35684,7 +35684,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'send': toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettingsHealthCheckActiveTcpSend(obj.send),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35740,7 +35740,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'reportingPeriod': obj.reportingPeriod,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35789,7 +35789,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35819,7 +35819,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35848,7 +35848,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35877,7 +35877,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35931,7 +35931,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'header': obj.header,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35976,7 +35976,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'percentageEnabled': obj.percentageEnabled,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36018,7 +36018,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'zone': obj.zone,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36057,7 +36057,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'maxInterval': obj.maxInterval,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36144,7 +36144,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36188,7 +36188,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36232,7 +36232,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36276,7 +36276,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36320,7 +36320,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36350,7 +36350,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'minEndpointsInZoneThreshold': obj.minEndpointsInZoneThreshold,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36380,7 +36380,7 @@ export function toJson_EnvoyProxySpecTelemetryTracingProviderBackendSettingsHeal
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36441,7 +36441,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36492,7 +36492,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36543,7 +36543,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36594,7 +36594,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinity
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36673,7 +36673,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesE
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36725,7 +36725,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36761,7 +36761,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'fieldPath': obj.fieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36807,7 +36807,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesP
     'resource': obj.resource,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36858,7 +36858,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36909,7 +36909,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36960,7 +36960,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37011,7 +37011,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinit
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37090,7 +37090,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37142,7 +37142,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37178,7 +37178,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'fieldPath': obj.fieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37224,7 +37224,7 @@ export function toJson_EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodVolumes
     'resource': obj.resource,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37278,7 +37278,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37322,7 +37322,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37366,7 +37366,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37410,7 +37410,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37454,7 +37454,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37484,7 +37484,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'minEndpointsInZoneThreshold': obj.minEndpointsInZoneThreshold,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37538,7 +37538,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37582,7 +37582,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37626,7 +37626,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37670,7 +37670,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37714,7 +37714,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37744,7 +37744,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'minEndpointsInZoneThreshold': obj.minEndpointsInZoneThreshold,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37775,7 +37775,7 @@ export function toJson_EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSe
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37849,7 +37849,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSe
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37891,7 +37891,7 @@ export function toJson_EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetr
     'path': obj.path,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

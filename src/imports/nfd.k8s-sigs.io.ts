@@ -89,7 +89,7 @@ export function toJson_NodeFeatureRuleProps(obj: NodeFeatureRuleProps | undefine
     'spec': toJson_NodeFeatureRuleSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -117,7 +117,7 @@ export function toJson_NodeFeatureRuleSpec(obj: NodeFeatureRuleSpec | undefined)
     'rules': obj.rules?.map(y => toJson_NodeFeatureRuleSpecRules(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -224,7 +224,7 @@ export function toJson_NodeFeatureRuleSpecRules(obj: NodeFeatureRuleSpecRules | 
     'varsTemplate': obj.varsTemplate,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -252,7 +252,7 @@ export function toJson_NodeFeatureRuleSpecRulesMatchAny(obj: NodeFeatureRuleSpec
     'matchFeatures': obj.matchFeatures?.map(y => toJson_NodeFeatureRuleSpecRulesMatchAnyMatchFeatures(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -300,7 +300,7 @@ export function toJson_NodeFeatureRuleSpecRulesMatchFeatures(obj: NodeFeatureRul
     'matchName': toJson_NodeFeatureRuleSpecRulesMatchFeaturesMatchName(obj.matchName),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -356,7 +356,7 @@ export function toJson_NodeFeatureRuleSpecRulesTaints(obj: NodeFeatureRuleSpecRu
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -404,7 +404,7 @@ export function toJson_NodeFeatureRuleSpecRulesMatchAnyMatchFeatures(obj: NodeFe
     'matchName': toJson_NodeFeatureRuleSpecRulesMatchAnyMatchFeaturesMatchName(obj.matchName),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -455,7 +455,7 @@ export function toJson_NodeFeatureRuleSpecRulesMatchFeaturesMatchExpressions(obj
     'value': obj.value?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -505,7 +505,7 @@ export function toJson_NodeFeatureRuleSpecRulesMatchFeaturesMatchName(obj: NodeF
     'value': obj.value?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -556,7 +556,7 @@ export function toJson_NodeFeatureRuleSpecRulesMatchAnyMatchFeaturesMatchExpress
     'value': obj.value?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -606,7 +606,7 @@ export function toJson_NodeFeatureRuleSpecRulesMatchAnyMatchFeaturesMatchName(ob
     'value': obj.value?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: Record<string, any> = {}; for (const [k, v] of Object.entries(result)) { if (v !== undefined) out[k] = v; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
