@@ -32,16 +32,17 @@ log() { printf 'qat-host-prep: %s\n' "$*"; }
 fail() { log "error: $*" >&2; exit 1; }
 
 # write_file PATH CONTENT: writes PATH (below ROOT) atomically when its content differs.
-# Succeeds when it wrote, fails when the file was already up to date.
+# Succeeds when it wrote, fails when the file was already up to date. Callers test its status,
+# which switches set -e off inside it: a failed write exits here.
 write_file() {
   local path="$ROOT$1" content="$2"
   if [[ -f "$path" ]] && cmp -s "$path" <(printf '%s\n' "$content"); then
     log "up to date: $1"
     return 1
   fi
-  mkdir -p "$(dirname "$path")"
-  printf '%s\n' "$content" >"$path.qat-host-prep.tmp"
-  mv -f "$path.qat-host-prep.tmp" "$path"
+  mkdir -p "$(dirname "$path")" || fail "cannot create the directory of $1"
+  printf '%s\n' "$content" >"$path.qat-host-prep.tmp" || fail "cannot write $1"
+  mv -f "$path.qat-host-prep.tmp" "$path" || fail "cannot write $1"
   log "wrote $1"
 }
 
@@ -61,9 +62,11 @@ fi
 # io.containerd.cri.v1.runtime. The main config is read, never written.
 if [[ "$DEVICE_OWNERSHIP" == true && "$RUNTIME" == containerd ]]; then
   [[ -f "$ROOT$CONTAINERD_CONFIG" ]] || fail "$CONTAINERD_CONFIG does not exist: set device_ownership_from_security_context in containerd's config by hand"
-  grep -Eq '^[[:space:]]*imports[[:space:]]*=.*"/etc/containerd/conf\.d/\*\.toml"' "$ROOT$CONTAINERD_CONFIG" ||
+  # TOML strings may be double- or single-quoted (containerd 2's `config default` writes the latter).
+  grep -Eq "^[[:space:]]*imports[[:space:]]*=.*[\"']/etc/containerd/conf\\.d/\\*\\.toml[\"']" "$ROOT$CONTAINERD_CONFIG" ||
     fail "$CONTAINERD_CONFIG does not import /etc/containerd/conf.d/*.toml: add imports = [\"/etc/containerd/conf.d/*.toml\"] to it, or set device_ownership_from_security_context there by hand"
-  config_version="$(sed -nE 's/^[[:space:]]*version[[:space:]]*=[[:space:]]*([0-9]+).*/\1/p' "$ROOT$CONTAINERD_CONFIG" | head -n 1)"
+  # The top-level key (unindented, before the first table), not a `version` inside a table.
+  config_version="$(sed -nE '/^\[/q; s/^version[[:space:]]*=[[:space:]]*([0-9]+).*/\1/p' "$ROOT$CONTAINERD_CONFIG" | head -n 1)"
   case "$config_version" in
     2) cri_plugin=io.containerd.grpc.v1.cri ;;
     3) cri_plugin=io.containerd.cri.v1.runtime ;;

@@ -235,6 +235,18 @@ test.each([
   expect(changes(before, r.tree)).toEqual([]);
 });
 
+test('a file it cannot write stops the run with an error, before the step that needs it', () => {
+  const node = new FakeNode({ vfioLoaded: true });
+  // A plain file where the udev rules directory goes (as a read-only or broken /etc would).
+  fs.rmSync(path.join(node.root, 'etc/udev'), { recursive: true });
+  node.write('etc/udev', 'not a directory\n');
+  const r = node.run(ALL_ON);
+  expect(r.status).toBe(1);
+  expect(r.out).toContain('error: cannot create the directory of /etc/udev/rules.d/99-qat-vfio-owner.rules');
+  expect(r.out).not.toContain('done');
+  expect(r.calls).not.toContain('udevadm control --reload');
+});
+
 describe('device ownership from the security context instead of the udev rule', () => {
   const imports = 'imports = ["/etc/containerd/conf.d/*.toml"]\n';
   const v2 = `version = 2\n${imports}[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "overlayfs"\n`;
@@ -275,6 +287,13 @@ describe('device ownership from the security context instead of the udev rule', 
     expect(r.tree['etc/systemd/system/containerd.service.d/99-qat-memlock.conf']).toBeUndefined();
   });
 
+  test('containerd 2\'s own default config (single-quoted imports) is accepted', () => {
+    const node = new FakeNode({ vfioLoaded: true, containerdConfig: "version = 3\nimports = ['/etc/containerd/conf.d/*.toml']\n" });
+    const r = node.run(env);
+    expect(r.status).toBe(0);
+    expect(node.read('etc/containerd/conf.d/99-qat-device-ownership.toml')).toContain('[plugins."io.containerd.cri.v1.runtime"]');
+  });
+
   test('CRI-O reads its drop-in directory by default', () => {
     const node = new FakeNode({ vfioLoaded: true });
     const r = node.run(envOf({ vfioOwnership: VfioOwnership.FROM_SECURITY_CONTEXT, containerRuntime: ContainerRuntime.CRIO }));
@@ -288,6 +307,7 @@ describe('device ownership from the security context instead of the udev rule', 
     ['no main config', undefined, /\/etc\/containerd\/config.toml does not exist/],
     ['a main config that does not import conf.d', 'version = 2\n', /does not import \/etc\/containerd\/conf.d\/\*.toml: add imports = /],
     ['a version 1 config', imports, /config version '1'; 2 or 3 is needed/],
+    ['a version 1 config with a `version` key inside a table', `${imports}[plugins."x"]\n  version = 2\n`, /config version '1'; 2 or 3 is needed/],
   ])('containerd with %s: refused before anything is touched, the main config never written', (_name, config, message) => {
     const node = new FakeNode({ vfioLoaded: true, containerdConfig: config });
     const before = node.tree();
