@@ -41,7 +41,8 @@ export class AppRegistry {
 
   /** Synth-time checks of the app's constructs (their messages name the construct). */
   private readonly checks: Array<() => (Finding | undefined)[]> = [];
-  private lastShape: number[] = [];
+  /** What the last run of the checks saw: the acknowledgements, the checks and the tree. */
+  private lastRun?: { acks: number; checks: number; tree: IConstruct[] };
   private lastErrors: string[] = [];
   /** Warnings already printed: each once per app. */
   private readonly warned = new Set<string>();
@@ -63,24 +64,25 @@ export class AppRegistry {
   }
 
   /**
-   * cdk8s validates the whole app once for every chart it synthesizes, so anything walking the
-   * tree in each validation is quadratic in the number of charts. The checks run again only when
-   * the app's shape changed: its charts, their direct children, the constructs registered here,
-   * or the acknowledgements (a few numbers per chart, not a walk of the tree).
+   * cdk8s validates the whole app once for every chart it synthesizes. The checks run again only
+   * when something they read changed: the acknowledgements, the checks registered here, or the
+   * tree (any construct added or removed anywhere, compared by identity: one walk, as cdk8s's own
+   * validation makes, instead of every check again).
    * Warnings are printed once; errors fail synth with messages that start with the path of the
    * construct they concern (thrown here: cdk8s would prefix them with this root's empty path).
    */
   private validate(root: IConstruct): string[] {
-    const shape = [acknowledgementVersion(), this.checks.length, ...root.node.children.map((c) => c.node.children.length)];
-    if (shape.length !== this.lastShape.length || shape.some((v, i) => v !== this.lastShape[i])) {
-      const found = [...duplicateObjects(root.node.findAll()), ...this.checks.flatMap((check) => check())]
+    const run = { acks: acknowledgementVersion(), checks: this.checks.length, tree: root.node.findAll() };
+    const last = this.lastRun;
+    if (!last || last.acks !== run.acks || last.checks !== run.checks || last.tree.length !== run.tree.length || last.tree.some((c, i) => c !== run.tree[i])) {
+      const found = [...duplicateObjects(run.tree), ...this.checks.flatMap((check) => check())]
         .filter((f): f is Finding => f !== undefined);
       for (const w of found.filter((f) => f.level === 'warning' && !this.warned.has(f.message))) {
         this.warned.add(w.message);
         console.warn(w.message);
       }
       this.lastErrors = found.filter((f) => f.level === 'error').map((f) => f.message);
-      this.lastShape = shape;
+      this.lastRun = run;
     }
     if (this.lastErrors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${this.lastErrors.join('\n  ')}`);
     return [];

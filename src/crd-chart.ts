@@ -47,7 +47,7 @@ export function crdChart(scope: IConstruct): Chart {
 function dependOn(root: IConstruct, crds: Chart): void {
   const ofCrds = reachable([crds]);
   const { before, after } = chartsAround(root, crds);
-  const first = [...before, ...after.filter((c) => isArrayIndex(c.node.id))].filter((c) => !ofCrds.has(c));
+  const first = [...before, ...after.filter((c) => c.node.scope === root && isArrayIndex(c.node.id))].filter((c) => !ofCrds.has(c));
   const needed = first.length > 0 ? reachable(first) : after.filter((c) => !ofCrds.has(c)).slice(0, 1);
   for (const c of needed) {
     if (!ofCrds.has(c) && !c.node.dependencies.includes(crds)) c.node.addDependency(crds);
@@ -59,15 +59,14 @@ function isArrayIndex(id: string): boolean {
   return /^(0|[1-9][0-9]*)$/.test(id) && Number(id) < 2 ** 32 - 1;
 }
 
-/** The charts created before `crds` (a child of `root`), and the charts among root's later children. */
+/** The charts created before `crds` (a child of `root`), and those created after it. */
 function chartsAround(root: IConstruct, crds: Chart): { before: Chart[]; after: Chart[] } {
   const before: Chart[] = [];
   const after: Chart[] = [];
   let seen = false;
   for (const top of root.node.children) {
     if (top === crds) seen = true;
-    else if (!seen) before.push(...top.node.findAll().filter((c): c is Chart => c instanceof Chart));
-    else if (top instanceof Chart) after.push(top);
+    else (seen ? after : before).push(...top.node.findAll().filter((c): c is Chart => c instanceof Chart));
   }
   return { before, after };
 }

@@ -93,6 +93,14 @@ test('when no chart comes before the CRDs, the files are numbered all the same; 
     new Chart(app, 'crds');
     new CryptoMbAffinity(new Chart(app, 'features'), 'cryptomb');
   }))).toEqual(['0000-crds.k8s.yaml', '0001-features.k8s.yaml']);
+  // The same with the later chart nested in a plain construct.
+  const nested = Object.keys(files((app) => {
+    new Chart(app, 'crds');
+    new CryptoMbAffinity(new Chart(new Construct(app, 'group'), 'features'), 'cryptomb');
+  }));
+  expect(nested).toHaveLength(2);
+  expect(nested[0]).toBe('0000-crds.k8s.yaml');
+  expect(nested[1]).toMatch(/^0001-group-features-[0-9a-f]+\.k8s\.yaml$/);
   // `crds` depending on `base` makes `base` come first; a dependency back would be a cycle.
   expect(Object.keys(files((app) => {
     const base = new Chart(app, 'base');
