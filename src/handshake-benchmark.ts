@@ -65,8 +65,9 @@ export interface HandshakeBenchmarkProps {
   readonly memory?: Size;
   /**
    * Client pods loading each target at the same time, each with `concurrency` connections; their
-   * throughput is summed. More than one makes the Job Indexed; the pods agree on a start time
-   * through the API (get/list pods and get pods/log in the Job's namespace).
+   * throughput is summed. From 1 to 100. The Job is Indexed, one pod per client; with more than
+   * one, the pods agree on a start time through the API (get/list pods and get pods/log in the
+   * Job's namespace).
    * @default 1
    */
   readonly clientPods?: number;

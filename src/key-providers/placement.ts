@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { AppRegistry, NfdMode } from '../app-registry';
 import { EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity as PodAffinity } from '../imports/gateway.envoyproxy.io';
 import { QatDevicePlugin } from '../qat-device-plugin';
-import { ruleError } from '../rules';
+import { checkEnum } from '../validation';
 import { ProviderFinding } from './behaviour';
 import { NodePlacement } from './options';
 
@@ -34,9 +34,7 @@ export function qatNodeSelector(reg: AppRegistry): Record<string, string> {
 
 /** @internal A placement prop must be a NodePlacement (jsii callers can pass any string). */
 export function checkPlacement(scope: IConstruct, prop: string, placement: NodePlacement | undefined): void {
-  if (placement !== undefined && !Object.values(NodePlacement).includes(placement)) {
-    throw ruleError('ATLS-GW005', scope, `${prop}.placement`, `'${placement}' is not a NodePlacement`);
-  }
+  if (placement !== undefined) checkEnum(scope, 'ATLS-GW005', `${prop}.placement`, placement, NodePlacement);
 }
 
 /** @internal REQUIRED placement needs node labels somewhere in the app. */

@@ -7,8 +7,7 @@ import {
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategyRollingUpdateMaxUnavailable as MaxUnavailable,
 } from '../imports/gateway.envoyproxy.io';
 import { KeyAlgorithm, KeyType } from '../key-algorithm';
-import { ruleError } from '../rules';
-import { checkResourceName } from '../validation';
+import { checkPositiveInt, checkResourceName } from '../validation';
 import { BenchmarkEvidence, LogEvidence, ProviderConfigType, ProviderFinding } from './behaviour';
 import { HardwareProvider } from './hardware';
 import { KeyProviderKind, QatProviderOptions } from './options';
@@ -57,8 +56,7 @@ export class QatProvider extends HardwareProvider {
 
   public validate(scope: IConstruct, prop: string): void {
     super.validate(scope, prop);
-    const n = this.resourcesPerReplica;
-    if (!Number.isInteger(n) || n < 1) throw ruleError('ATLS-GW006', scope, `${prop}.resourcesPerReplica`, `${n} is not a positive integer`);
+    checkPositiveInt(scope, 'ATLS-GW006', `${prop}.resourcesPerReplica`, this.resourcesPerReplica);
     checkResourceName(scope, 'ATLS-GW005', `${prop}.resourceName`, this.resourceName);
   }
 
