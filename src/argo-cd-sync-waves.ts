@@ -8,7 +8,7 @@ export interface ArgoCdSyncWavesProps {
   /**
    * Sync wave of every CustomResourceDefinition in the app. Argo CD applies a wave, waits until
    * it is healthy (a CRD: Established), then applies the next.
-   * @default -1
+   * @default - -1 (the wave before Argo CD's default 0)
    */
   readonly crdWave?: number;
   /**

@@ -43,7 +43,7 @@ describe('QAT gateway (the private key provider task\'s scenario)', () => {
         type: 'Kubernetes',
         kubernetes: {
           envoyDeployment: {
-            container: { image: 'docker.io/envoyproxy/envoy:contrib-v1.39.1', resources: { requests: resources, limits: resources } },
+            container: { image: Versions.ENVOY_CONTRIB_IMAGE, resources: { requests: resources, limits: resources } },
             pod: { nodeSelector: { 'kubernetes.io/arch': 'amd64' } },
             strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
           },

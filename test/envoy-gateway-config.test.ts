@@ -49,11 +49,12 @@ test('the namespace is a DNS-1123 label', () => {
 });
 
 testUpstream('the README\'s helm install (--set ...enableEnvoyPatchPolicy=true) renders what EnvoyGatewayConfig emits', () => {
-  // The README's command, and the helm render of Envoy Gateway v1.9.1's chart with exactly that --set.
+  // The README's command, and the helm render of the pinned release's chart with exactly that --set.
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-  const set = /helm install eg oci:\/\/docker\.io\/envoyproxy\/gateway-helm --version v1\.9\.1 \\\n.*\\\n\s+--set (\S+)\n/.exec(readme)?.[1];
+  const version = Versions.ENVOY_GATEWAY.replace(/\./g, '\\.');
+  const set = new RegExp(`helm install eg oci://docker\\.io/envoyproxy/gateway-helm --version ${version} \\\\\\n.*\\\\\\n\\s+--set (\\S+)\\n`).exec(readme)?.[1];
   expect(set).toBe('config.envoyGateway.extensionApis.enableEnvoyPatchPolicy=true');
-  const rendered = YAML.parse(YAML.parse(upstreamFile('reference', 'envoy-gateway-v1.9.1-helm-config-envoypatchpolicy.yaml')).data['envoy-gateway.yaml']);
+  const rendered = YAML.parse(YAML.parse(upstreamFile('reference', `envoy-gateway-${Versions.ENVOY_GATEWAY}-helm-config-envoypatchpolicy.yaml`)).data['envoy-gateway.yaml']);
   const { app, chart } = newChart();
   new EnvoyGatewayConfig(chart, 'cfg');
   const ours = YAML.parse(find(synthApp(app), 'ConfigMap').data['envoy-gateway.yaml']);
