@@ -74,7 +74,9 @@ export class AppRegistry {
   private validate(root: IConstruct): string[] {
     const run = { acks: acknowledgementVersion(), checks: this.checks.length, tree: root.node.findAll() };
     const last = this.lastRun;
-    if (!last || last.acks !== run.acks || last.checks !== run.checks || last.tree.length !== run.tree.length || last.tree.some((c, i) => c !== run.tree[i])) {
+    const same = last !== undefined && last.acks === run.acks && last.checks === run.checks
+      && last.tree.length === run.tree.length && last.tree.every((c, i) => c === run.tree[i]);
+    if (!same) {
       const found = [...duplicateObjects(run.tree), ...this.checks.flatMap((check) => check())]
         .filter((f): f is Finding => f !== undefined);
       for (const w of found.filter((f) => f.level === 'warning' && !this.warned.has(f.message))) {

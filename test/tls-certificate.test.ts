@@ -1,24 +1,8 @@
 // TlsCertificate: its three sources, the objects each makes in the gateway's namespace, and the
 // checks at once (bad input) and at synth (the certificate itself).
-import {
-  AcceleratedTlsGateway, CertManagerKeyAlgorithm, KeyAlgorithm, KeyProvider, TlsCertificate,
-} from '../src';
-import { find, makeCert, makeExpiredCert, newChart, synthApp } from './util';
-
-const BACKEND = { serviceName: 'backend', port: 3000 };
-
-/** A QAT gateway serving `certificate` (the provider is what the certificate is checked against). */
-function gateway(props: { listeners: { certificate: TlsCertificate }[]; provider?: KeyProvider }) {
-  const { app, chart } = newChart();
-  const gw = new AcceleratedTlsGateway(chart, 'gw', {
-    namespace: 'default',
-    name: 'eg',
-    provider: props.provider ?? KeyProvider.qat(),
-    listeners: props.listeners.map((l) => ({ hostname: 'www.example.com', backend: BACKEND, ...l })),
-  });
-  return { app, chart, gw };
-}
-const LISTENER = { certificate: TlsCertificate.fromSecretName('example-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 }) };
+import { CertManagerKeyAlgorithm, KeyProvider, TlsCertificate } from '../src';
+import { find, makeCert, makeExpiredCert, synthApp } from './util';
+import { gateway, LISTENER } from './util/gateway';
 
 describe('sources', () => {
   test('fromPem creates a kubernetes.io/tls Secret with base64 data', () => {
@@ -70,7 +54,6 @@ describe('sources', () => {
     });
   });
 });
-
 
 describe('cert-manager', () => {
   test('ECDSA declares P-256', () => {
