@@ -2,7 +2,7 @@
 // kube-controller-manager and kube-scheduler, with the flags a kubeadm cluster has. Every process
 // is started in its own process group, logs to a file, and is stopped by stop() or on exit.
 'use strict';
-const { execFileSync, spawn } = require('node:child_process');
+const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -138,23 +138,22 @@ class ControlPlane {
     await waitFor('kube-controller-manager (kube-root-ca.crt in default)', () => this.kubectl(['get', 'configmap', 'kube-root-ca.crt', '-n', 'default', '-o', 'name']).trim(), 90000);
   }
 
-  /** kubectl as the cluster admin; throws with kubectl's output when it fails. */
-  kubectl(args, input) {
-    return execFileSync(path.join(this.bin, 'kubectl'), [`--kubeconfig=${this.admin}`, ...args], {
-      input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024, timeout: KUBECTL_TIMEOUT_MS,
+  /**
+   * kubectl as the cluster admin, never throwing: { status, stdout, stderr }. stderr is kept on
+   * success too: that is where kubectl prints the apiserver's warnings.
+   */
+  kubectlResult(args, input) {
+    const r = spawnSync(path.join(this.bin, 'kubectl'), [`--kubeconfig=${this.admin}`, ...args], {
+      input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: KUBECTL_TIMEOUT_MS,
     });
+    return { status: r.status ?? 1, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? r.error.message : '') };
   }
 
-  /** kubectl that never throws: { status, stdout, stderr }. */
-  kubectlResult(args, input) {
-    try {
-      const stdout = execFileSync(path.join(this.bin, 'kubectl'), [`--kubeconfig=${this.admin}`, ...args], {
-        input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024, timeout: KUBECTL_TIMEOUT_MS,
-      });
-      return { status: 0, stdout, stderr: '' };
-    } catch (e) {
-      return { status: e.status ?? 1, stdout: String(e.stdout ?? ''), stderr: String(e.stderr ?? e.message) };
-    }
+  /** kubectl as the cluster admin; throws with kubectl's output when it fails. */
+  kubectl(args, input) {
+    const r = this.kubectlResult(args, input);
+    if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (exit ${r.status}): ${r.stderr.trim()}`);
+    return r.stdout;
   }
 
   getJson(args) {

@@ -5,7 +5,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const A = require('./assertions');
 const { applyAsReadme } = require('./apply');
-const { waitFor, sleep } = require('./control-plane');
+const { waitFor } = require('./control-plane');
 
 const clean = (o) => {
   const c = JSON.parse(JSON.stringify(o));
@@ -108,8 +108,31 @@ async function crdWithItsResource(cp, work) {
   const widget = { apiVersion: 'negative.atls.example/v1', kind: 'Widget', metadata: { name: 'w' } };
   fs.writeFileSync(path.join(dir, '0000-features.k8s.yaml'), [crd, widget].map((o) => JSON.stringify(o)).join('\n---\n'));
   const r = applyAsReadme(cp, 'a CRD with its resource', dir);
-  await sleep(0);
   cp.kubectlResult(['delete', 'crd', crd.metadata.name]);
+  return r;
+}
+
+/** An object the apiserver admits with a warning (a deprecated pod annotation): the apply must report it. */
+async function admittedWithWarning(cp, work) {
+  const dir = path.join(work, 'negative-warning');
+  const ns = 'negative-warning';
+  fs.mkdirSync(dir, { recursive: true });
+  const labels = { app: 'deprecated' };
+  fs.writeFileSync(path.join(dir, 'app.k8s.yaml'), [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'deprecated', namespace: ns },
+      spec: {
+        replicas: 0, selector: { matchLabels: labels },
+        template: {
+          metadata: { labels, annotations: { 'seccomp.security.alpha.kubernetes.io/pod': 'runtime/default' } },
+          spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }] },
+        },
+      },
+    },
+  ].map((o) => JSON.stringify(o)).join('\n---\n'));
+  const r = applyAsReadme(cp, 'an object admitted with a warning', dir);
+  cp.kubectlResult(['delete', 'namespace', ns, '--wait=false']);
   return r;
 }
 
@@ -119,6 +142,7 @@ async function run(cp, exampleObjects, work) {
     await expectFailure('a CryptoMB rule without IFMA (a pod lands on skx)', () => cryptoMbWithoutIfma(cp)),
     await expectFailure('a privileged container in a restricted namespace', () => privilegedInRestricted(cp)),
     await expectFailure('a CRD in the same file as its resource', () => crdWithItsResource(cp, work)),
+    await expectFailure('an object the apiserver admits with a warning', () => admittedWithWarning(cp, work)),
   ];
 }
 
