@@ -95,3 +95,34 @@ test('boundTo and crdsUnchanged', () => {
   expect(A.crdsUnchanged([crd(1)], [crd(1)]).failures).toEqual([]);
   expect(A.crdsUnchanged([crd(1)], [crd(2)]).failures).toEqual(['CRD c: changed (generation 1 -> 2)']);
 });
+
+describe('benchmarkApart', () => {
+  const pod = (name: string, node: string | undefined, scheduledAt: string, finishedAt?: string) => ({
+    metadata: { name, namespace: 'default' },
+    spec: { nodeName: node },
+    status: {
+      conditions: [{ type: 'PodScheduled', status: node ? 'True' : 'False', reason: 'x', message: 'm', lastTransitionTime: scheduledAt }],
+      ...(finishedAt ? { containerStatuses: [{ state: { terminated: { finishedAt } } }] } : {}),
+    },
+  });
+  const bench = pod('bench', 'n1', '2026-01-01T00:01:00Z', '2026-01-01T00:05:00Z');
+
+  test('passes on another node, or on the same node only after the benchmark finished', () => {
+    expect(A.benchmarkApart([bench], [pod('envoy', 'n2', '2026-01-01T00:00:00Z')]).failures).toEqual([]);
+    expect(A.benchmarkApart([bench], [pod('envoy', 'n1', '2026-01-01T00:06:00Z')]).failures).toEqual([]);
+  });
+
+  test('fails on an Envoy pod beside a running benchmark, and on an unscheduled benchmark', () => {
+    expect(A.benchmarkApart([bench], [pod('envoy', 'n1', '2026-01-01T00:00:00Z')]).failures).toEqual(['benchmark bench shares n1 with Envoy pod envoy']);
+    expect(A.benchmarkApart([pod('bench', undefined, '2026-01-01T00:00:00Z')], []).failures).toEqual(['benchmark bench: not scheduled: PodScheduled=False (x: m)']);
+  });
+});
+
+describe('guardDenies', () => {
+  const attempt = (status: number, stderr: string) => ({ name: 'copy from elsewhere', result: { status, stdout: '', stderr } });
+  test('passes when the guard refused; fails when admitted or refused by something else', () => {
+    expect(A.guardDenies([attempt(1, 'denied by ValidatingAdmissionPolicy atls-guard')], 'atls-guard').failures).toEqual([]);
+    expect(A.guardDenies([attempt(0, '')], 'atls-guard').failures).toEqual(['guard admitted a malicious EnvoyPatchPolicy (copy from elsewhere)']);
+    expect(A.guardDenies([attempt(1, 'webhook timeout')], 'atls-guard').failures).toEqual(['copy from elsewhere: refused, but not by atls-guard: webhook timeout']);
+  });
+});
