@@ -25,7 +25,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^3',
     'yaml@^2',
     'ajv@^6',
-    'commit-and-tag-version@^12',
   ],
   publishToPypi: { distName: 'cdk8s-accelerated-tls', module: 'cdk8s_accelerated_tls' },
   jestOptions: {
@@ -48,9 +47,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // major version is listed in this variable (a list of majors, so "1" does not silence it).
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
-// Generated CRD bindings are committed as generated; lint never rewrites them.
+// Only the library, its assets and docs are published: not the tooling, tests' inputs or caches.
 for (const p of ['/imports/', '/upstream/', '/examples/', '/scripts/', '/conformance/', '/.ci/', '/build/', '/.cache/', '/tsconfig.declarations.json']) project.addPackageIgnore(p);
 
+// Generated CRD bindings are committed as generated; lint never rewrites them.
 project.eslint?.addIgnorePattern('src/imports/');
 project.eslint?.addIgnorePattern('build/');
 project.eslint?.addIgnorePattern('examples/**/*.js');

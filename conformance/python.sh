@@ -3,6 +3,7 @@
 # virtualenv, and check the Python example's YAML is byte-identical to the TypeScript example's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=conformance/tools.env
 source conformance/tools.env
 work="$1"
 npx projen compile > "$work/compile.log" 2>&1 || { cat "$work/compile.log"; exit 1; }

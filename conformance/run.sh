@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# shellcheck source=conformance/tools.env
 source conformance/tools.env
 tools="${ATLS_TOOLS_DIR:-$root/.cache/tools}"
 work=$(mktemp -d)
@@ -31,7 +32,7 @@ npx projen example > /dev/null
 cp dist/manifests/*.yaml "$work/example/"
 for f in dist/manifests/*.yaml; do cp "$f" "$work/scenarios/example--$(basename "$f")"; done
 ATLS_DUMP_DIR="$work/scenarios" npx jest --ci --silent --coverage=false > "$work/jest.log" 2>&1 || { cat "$work/jest.log"; exit 1; }
-echo "$(ls "$work/scenarios" | wc -l) scenario files"
+echo "$(find "$work/scenarios" -mindepth 1 -maxdepth 1 | wc -l) scenario files"
 
 stage "3. Python package"
 bash conformance/python.sh "$work"

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Stage 1: schema and CEL validation of every synthesized object with kubectl-validate, against
-// only the upstream CRDs the library uses (extracted from $ATLS_UPSTREAM_DIR/crds).
+// only the upstream CRDs the library uses (from the upstream data's crds/, see upstream/locate.js).
 //
 //   node conformance/validate.js KUBECTL_VALIDATE SCENARIO_DIR
 //

@@ -19,7 +19,7 @@ const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, 'sources.json')
 const args = new Set(process.argv.slice(2));
 const { upstreamPath } = require('../upstream/locate');
 
-async function readSource(src) {
+function readSource(src) {
   // `npx projen upstream` provides them when no upstream directory exists.
   const body = fs.readFileSync(upstreamPath(`crds/${src.file}`));
   const sha = crypto.createHash('sha256').update(body).digest('hex');
@@ -47,12 +47,12 @@ function selectCrds(text, src) {
   return out;
 }
 
-async function generate(outDir) {
+function generate(outDir) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-imports-'));
   fs.mkdirSync(outDir, { recursive: true });
   for (const mod of manifest.modules) {
     const crds = [];
-    for (const src of mod.sources) crds.push(...selectCrds(await readSource(src), src));
+    for (const src of mod.sources) crds.push(...selectCrds(readSource(src), src));
     const input = path.join(work, `${mod.module}.yaml`);
     fs.writeFileSync(input, crds.map((c) => YAML.stringify(c)).join('---\n'));
     execFileSync(process.execPath, [
@@ -85,11 +85,11 @@ function listTs(dir) {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).sort() : [];
 }
 
-async function main() {
+function main() {
   const committed = path.join(root, 'src', 'imports');
   if (args.has('--check')) {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-imports-check-'));
-    await generate(tmp);
+    generate(tmp);
     const a = listTs(tmp);
     const b = listTs(committed);
     const differ = a.join() !== b.join() ? ['file list'] :
@@ -103,14 +103,16 @@ async function main() {
     return;
   }
   for (const f of listTs(committed)) fs.rmSync(path.join(committed, f));
-  await generate(committed);
+  generate(committed);
 }
 
 if (require.main === module) {
-  main().catch((e) => {
+  try {
+    main();
+  } catch (e) {
     console.error(`imports: ${e.message}`);
     process.exit(1);
-  });
+  }
 }
 
 module.exports = { plainUndefinedFilter, SPREAD_FILTER, LOOP_FILTER };

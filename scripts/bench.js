@@ -126,7 +126,7 @@ function main() {
     const objectsFile = path.join(tmp, `${scenario}-${n}.json`);
     const { ours, bare } = measurePair(scenario, n, objectsFile);
     const name = scenario === 'example' ? 'example app' : `${n} gateway${n > 1 ? 's' : ''}${scenario === 'gateways-first' ? ' *' : ''}`;
-    rows.push({ scenario: name, n, ours, bare, base: scenario === 'gateways' });
+    rows.push({ scenario: name, key: scenario, n, ours, bare });
   }
   fs.rmSync(tmp, { recursive: true, force: true });
 
@@ -136,7 +136,7 @@ function main() {
   for (const r of rows) {
     console.log(`${r.scenario.padEnd(16)}${f(r.ours.synthMs)} ${f(r.bare.synthMs)} ${(r.ours.synthMs / r.bare.synthMs).toFixed(2).padStart(9)} ${f(r.ours.loadMs)} ${f(r.ours.wallMs).padStart(11)} ${f(r.ours.rssMb).padStart(12)}`);
   }
-  const by = (n) => rows.find((r) => r.n === n && r.base);
+  const by = (n) => rows.find((r) => r.n === n && r.key === 'gateways');
   const growth = (a, b) => by(b).ours.synthMs / by(a).ours.synthMs;
   const ratio = (k) => by(k).ours.synthMs / by(k).bare.synthMs;
   const example = rows[0].ours.wallMs;
@@ -144,7 +144,7 @@ function main() {
   console.log(`growth 100 -> 1000 gateways: ${growth(100, 1000).toFixed(2)}x (target <= 11x)`);
   console.log(`ours/bare at 100 gateways: ${ratio(100).toFixed(2)} (target <= 1.3)`);
   console.log(`ours/bare at 1000 gateways: ${ratio(1000).toFixed(2)} (target <= 1.3)`);
-  const first = rows.find((r) => r.scenario.endsWith('*'));
+  const first = rows.find((r) => r.key === 'gateways-first');
   console.log(`* the gateways' chart created before the CRDs' chart, so it depends on it: ours/bare ${(first.ours.synthMs / first.bare.synthMs).toFixed(2)}`);
   console.log(`example app whole process: ${example.toFixed(0)} ms (target <= 2000 ms)`);
   const py = process.env.ATLS_PYTHON;
@@ -157,8 +157,8 @@ function main() {
       times.push(Number(process.hrtime.bigint() - t0) / 1e6);
       fs.rmSync(out, { recursive: true, force: true });
     }
-    times.sort((a, b) => a - b);
-    console.log(`python example whole process: ${times[Math.floor(times.length / 2)].toFixed(0)} ms (TypeScript: ${example.toFixed(0)} ms)`);
+    // The fastest, as for every other figure here.
+    console.log(`python example whole process: ${Math.min(...times).toFixed(0)} ms (TypeScript: ${example.toFixed(0)} ms)`);
   }
 }
 

@@ -1,7 +1,7 @@
 // The Argo CD and Flux recipes in examples/gitops: valid against the controllers' own CRD schemas
 // (nothing pruned), wired in the order the manifests need, and the Flux layout applied to the
 // example's real output.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -97,5 +97,8 @@ test('Flux layout: the example\'s CRDs alone in deploy/crds, everything else in 
   expect(kinds('app').length).toBeGreaterThan(20);
   expect(kinds('envoy-gateway')).toEqual(['OCIRepository', 'HelmRelease']);
   expect(kustomizations.map((k) => k.spec.path).sort()).toEqual(['./deploy/app', './deploy/crds', './deploy/envoy-gateway']);
+  // An empty argument is refused before anything is removed (it would make the paths absolute).
+  const empty = spawnSync('bash', [path.join(dir, 'flux', 'layout.sh'), out, ''], { encoding: 'utf8' });
+  expect([empty.status, empty.stderr]).toEqual([1, expect.stringContaining('usage: layout.sh <cdk8s output dir> <deploy dir>')]);
   fs.rmSync(work, { recursive: true, force: true });
 });

@@ -6,6 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=conformance/cluster/tools.env
+# shellcheck source=conformance/cluster/tools.env
 source "$here/tools.env"
 cache="${ATLS_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cdk8s-accelerated-tls/tools}"
 mkdir -p "$cache"

@@ -11,7 +11,7 @@ const AVX512_ICX = [...AVX512_SKX, 'AVX512IFMA', 'AVX512VBMI', 'AVX512VBMI2', 'A
 const X86_MODULES = ['ext4', 'ip_tables', 'overlay', 'br_netfilter', 'nf_conntrack'];
 const NIC = { vendor: '8086', device: '1592', class: '0200', subsystem_vendor: '8086', subsystem_device: '0002' };
 
-/** name -> hardware. `intended` are the labels our NodeFeatureRules must give the node, no more. */
+/** name -> hardware (the labels our NodeFeatureRules must give each node are in check.js). */
 const NODES = [
   {
     name: 'spr-qat', arch: 'amd64', ip: '10.201.0.11', model: { vendor_id: 'Intel', family: '6', id: '143' },

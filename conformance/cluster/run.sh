@@ -5,6 +5,7 @@
 # `npx projen example`, which writes dist/manifests/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=conformance/cluster/tools.env
 source conformance/cluster/tools.env
 [ -d dist/manifests ] || { echo "dist/manifests/ is missing: run npx projen example first" >&2; exit 1; }
 echo "--- building (or reusing) the Go tools"

@@ -4,8 +4,9 @@
 # deploy/crds gets the CRD file (cdk8s writes every CRD the library emits to *-crds.k8s.yaml),
 # deploy/app every other file, deploy/envoy-gateway the Envoy Gateway source and HelmRelease.
 set -euo pipefail
-src=$1
-deploy=$2
+usage='usage: layout.sh <cdk8s output dir> <deploy dir>'
+src=${1:?$usage}
+deploy=${2:?$usage}
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$deploy/crds" "$deploy/app" "$deploy/envoy-gateway"
 mkdir -p "$deploy/crds" "$deploy/app" "$deploy/envoy-gateway"
