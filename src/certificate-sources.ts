@@ -44,7 +44,7 @@ export class PemSecret implements CertificateSource {
     }
     try {
       key = crypto.createPrivateKey({ key: privateKeyPem, format: 'pem' });
-    } catch (e) {
+    } catch {
       throw ruleError('ATLS-CERT003', 'TlsCertificate', 'privateKeyPem', 'not a PEM private key (PKCS#1, PKCS#8 or SEC1 expected)');
     }
     return new PemSecret(certificatePem, privateKeyPem, cert, key);

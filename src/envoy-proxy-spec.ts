@@ -16,7 +16,7 @@ import {
 import { KeyProvider } from './key-provider';
 import { cpuCores } from './names';
 import { ruleError } from './rules';
-import { checkCpu, checkEnum, checkPositiveInt, mebibytes } from './validation';
+import { checkCpu, checkEnum, checkImage, checkPositiveInt, mebibytes } from './validation';
 import { Versions } from './versions';
 
 const SERVICE_TYPES: Record<EnvoyServiceType, ServiceType> = {
@@ -36,7 +36,7 @@ export interface EnvoySizing {
 
 /** @internal Checks the provider and the Envoy options; the sizing with defaults applied. */
 export function resolveEnvoy(scope: IConstruct, provider: KeyProvider, envoy: EnvoyOptions): EnvoySizing {
-  const image = envoy.image ?? Versions.ENVOY_CONTRIB_IMAGE;
+  const image = checkImage(scope, 'ATLS-GW005', 'envoy.image', envoy.image) ?? Versions.ENVOY_CONTRIB_IMAGE;
   provider._behaviour.validate(scope, 'provider');
   if (provider.accelerated && !image.includes('contrib') && !envoy.allowNonContribImage) {
     throw ruleError('ATLS-IMG001', scope, 'envoy.image',
@@ -71,13 +71,16 @@ export function envoyProxySpec(p: EnvoyProxyInputs): EnvoyProxySpec {
   const strategy = behaviour.rolloutStrategy();
   const ha = (replicas ?? 1) >= 2;
   const reg = AppRegistry.of(p.scope);
+  // Whether there is a node selector or affinity depends on the provider only; their labels on
+  // the whole app, so they are resolved at synth (a token in place of the typed value until then).
+  const placed = behaviour.nodeSelector(reg) !== undefined;
+  const affine = behaviour.affinity(reg) !== undefined;
+  const logging = behaviour.envoyLogging();
   const pod: Pod = {
     // A software baseline goes where the QAT gateway's pods land (resolved at synth, like the plugin).
-    nodeSelector: behaviour.nodeSelector(reg) === undefined ? { 'kubernetes.io/arch': 'amd64' }
+    nodeSelector: !placed ? { 'kubernetes.io/arch': 'amd64' }
       : Lazy.any({ produce: () => ({ 'kubernetes.io/arch': 'amd64', ...behaviour.nodeSelector(reg) }) }) as unknown as { [key: string]: string },
-    // Whether there is an affinity depends on the placement only, its labels on the whole app:
-    // they are resolved at synth (a token in place of the typed value until then).
-    ...(behaviour.affinity(reg) !== undefined ? { affinity: Lazy.any({ produce: () => behaviour.affinity(reg) }) as PodAffinity } : {}),
+    ...(affine ? { affinity: Lazy.any({ produce: () => behaviour.affinity(reg) }) as PodAffinity } : {}),
     ...(p.envoy.tolerations?.length ? { tolerations: p.envoy.tolerations } : {}),
     ...(p.envoy.imagePullSecrets?.length ? { imagePullSecrets: p.envoy.imagePullSecrets.map((name) => ({ name })) } : {}),
     ...(ha ? {
@@ -93,7 +96,7 @@ export function envoyProxySpec(p: EnvoyProxyInputs): EnvoyProxySpec {
     concurrency,
     ...(p.mergeGateways ? { mergeGateways: true } : {}),
     // A provider that says whether it started only at a level Envoy Gateway hides (a benchmark reads it).
-    ...(behaviour.envoyLogging() ? { logging: behaviour.envoyLogging() } : {}),
+    ...(logging ? { logging } : {}),
     provider: {
       type: EnvoyProxySpecProviderType.KUBERNETES,
       kubernetes: {

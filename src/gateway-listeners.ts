@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { GatewayListener, ListenerBackend, ListenerProtocol } from './gateway-props';
 import { ruleError } from './rules';
 import { TlsCertificate } from './tls-certificate';
-import { checkHostname, checkLabel, checkPort, checkSubdomain } from './validation';
+import { checkEnum, checkHostname, checkLabel, checkPort, checkSubdomain } from './validation';
 
 /** @internal One listener with its defaults applied and its namespaces resolved. */
 export interface ResolvedListener {
@@ -53,7 +53,7 @@ export function resolveListeners(scope: IConstruct, gatewayName: string, namespa
     if (pairs.has(pair)) throw ruleError('ATLS-GW003', scope, `${prop}.hostname`, `port ${port} and hostname '${hostname ?? '(any)'}' are used by another listener`);
     pairs.add(pair);
     const protocol = l.protocol ?? ListenerProtocol.TLS;
-    if (!Object.values(ListenerProtocol).includes(protocol)) throw ruleError('ATLS-GW005', scope, `${prop}.protocol`, `'${protocol}' is not a ListenerProtocol`);
+    checkEnum(scope, 'ATLS-GW005', `${prop}.protocol`, protocol, ListenerProtocol);
     checkSubdomain(scope, 'ATLS-GW005', `${prop}.certificate.secretName`, l.certificate.secretName);
     const secretNamespace = checkLabel(scope, 'ATLS-GW005', `${prop}.certificate.namespace`, l.certificate.secretNamespace ?? namespace);
     checkLabel(scope, 'ATLS-GW005', `${prop}.backend.serviceName`, l.backend.serviceName);

@@ -159,7 +159,7 @@ export class QatDevicePlugin extends Construct {
    * generations are left out: Envoy's provider uses qatlib, which drives Gen4 and later, and the
    * plugin advertises `qat.intel.com/cy` only for Gen4 and later VFs.
    */
-  public static readonly PF_DEVICE_IDS = ['4940', '4942', '4944', '4946', '4948'];
+  public static readonly PF_DEVICE_IDS: string[] = Object.values(ENVOY_PF_IDS_BY_VF_DRIVER).flatMap((ids) => ids ?? []);
 
   /** The plugin DaemonSet. */
   public readonly daemonSet: ApiObject;

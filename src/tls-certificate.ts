@@ -1,9 +1,9 @@
-import * as crypto from 'node:crypto';
 import { CertificateSource, CertManagerSecret, ExistingSecret, PemSecret } from './certificate-sources';
 import { CertificateSpecPrivateKeyAlgorithm } from './imports/cert-manager.io';
 import { KeyAlgorithm } from './key-algorithm';
+import { shortHash } from './names';
 import { ruleError } from './rules';
-import { isHostname, isSubdomain } from './validation';
+import { checkEnum, isHostname, isSubdomain } from './validation';
 
 /** Options of `TlsCertificate.fromSecretName()`. */
 export interface SecretNameOptions {
@@ -87,7 +87,7 @@ export class TlsCertificate {
       throw ruleError('ATLS-CERT003', 'TlsCertificate', 'certificatePem', 'certificatePem and privateKeyPem (PEM strings) are required');
     }
     const pem = PemSecret.parse(options.certificatePem, options.privateKeyPem);
-    const name = options.secretName ?? `tls-${crypto.createHash('sha256').update(options.certificatePem).digest('hex').slice(0, 10)}`;
+    const name = options.secretName ?? `tls-${shortHash(options.certificatePem, 10)}`;
     return new TlsCertificate(pem, name, undefined, pem.keyAlgorithm);
   }
 
@@ -96,7 +96,7 @@ export class TlsCertificate {
     const fail = (prop: string, detail: string) => ruleError('ATLS-CERT004', 'TlsCertificate', prop, detail);
     if (!options) throw fail('options', 'secretName, dnsNames and issuerName are required');
     const algorithm = options.algorithm ?? CertManagerKeyAlgorithm.RSA;
-    if (!Object.values(CertManagerKeyAlgorithm).includes(algorithm)) throw fail('algorithm', `'${algorithm}' is not a CertManagerKeyAlgorithm`);
+    checkEnum('TlsCertificate', 'ATLS-CERT004', 'algorithm', algorithm, CertManagerKeyAlgorithm);
     // cert-manager's own limits: RSA 2048–8192 bits, ECDSA on P-256/384/521, Ed25519 without a size.
     const defaultSize = algorithm === CertManagerKeyAlgorithm.ECDSA ? 256 : 2048;
     const size = algorithm === CertManagerKeyAlgorithm.ED25519 ? undefined : options.size ?? defaultSize;

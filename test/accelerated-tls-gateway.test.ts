@@ -286,6 +286,8 @@ describe('more prop checks, and GatewayClasses shared between gateways', () => {
     ['memory that is not whole MiB', { envoy: { memory: Size.kibibytes(1536) } }, /test\/gw: \[ATLS-GW006\] envoy.memory: 1536 KiB is not a positive whole number of MiB/],
     ['an unknown placement', { provider: KeyProvider.cryptoMb({ placement: 'SOMETIMES' as any }) }, /test\/gw: \[ATLS-GW005\] provider.placement/],
     ['an unknown service type', { envoy: { serviceType: 'Foo' as any } }, /test\/gw: \[ATLS-GW005\] envoy.serviceType/],
+    ['an image that is not a reference', { envoy: { image: 'envoy contrib' } }, /test\/gw: \[ATLS-GW005\] envoy.image: 'envoy contrib' is not an image reference/],
+    ['an unknown listener protocol', { listeners: [{ ...LISTENER, protocol: 'UDP' as any }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].protocol: 'UDP' is not one of TLS, HTTPS/],
     ['an invalid QAT resource name', { provider: KeyProvider.qat({ resourceName: 'qat.intel.com/CY!!' }) }, /test\/gw: \[ATLS-GW005\] provider.resourceName/],
     ['a route name over 253 characters', { listeners: [{ ...LISTENER, name: `${'a'.repeat(62)}.${'b'.repeat(62)}.${'c'.repeat(62)}.${'d'.repeat(62)}` }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].name/],
     ['an IP address as hostname', { listeners: [{ ...LISTENER, hostname: '10.0.0.1' }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].hostname/],

@@ -72,6 +72,10 @@ describe('the plugin DaemonSet against the upstream v0.36.0 render', () => {
   });
 });
 
+test('the PFs Envoy can use: every Gen4 and later id, from the table by VF driver', () => {
+  expect(QatDevicePlugin.PF_DEVICE_IDS).toEqual(['4940', '4942', '4944', '4946', '4948']);
+});
+
 describe('VF setup: the qat-config ConfigMap', () => {
   test('defaults to sym;asym, which the plugin advertises as qat.intel.com/cy', () => {
     const { objects, plugin: p } = plugin();
