@@ -16,7 +16,6 @@ import { dns1035, labelFromId } from './names';
 import { Finding, finding, ruleError } from './rules';
 import { checkDns1035Label, checkLabel, checkSubdomain } from './validation';
 
-export * from './gateway-props';
 
 /**
  * A Gateway terminating TLS on Envoy Gateway with the handshake's private-key operations

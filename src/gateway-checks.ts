@@ -3,6 +3,7 @@
 import { IConstruct } from 'constructs';
 import { AppRegistry } from './app-registry';
 import { ResolvedListener, secretKey } from './gateway-listeners';
+import { KeyProviderKind } from './key-providers/options';
 import { Finding, finding } from './rules';
 
 /** @internal What the app-wide checks need to know of one gateway. */
@@ -11,7 +12,7 @@ export interface GatewayFacts {
   readonly gatewayClassName: string;
   readonly mergeGateways: boolean;
   readonly createsClass: boolean;
-  readonly providerKind: string;
+  readonly providerKind: KeyProviderKind;
   readonly hasEnvoyOptions: boolean;
   readonly envoyServiceName: string;
   readonly listeners: ResolvedListener[];

@@ -6,6 +6,7 @@ export * from './key-algorithm';
 export * from './tls-certificate';
 export * from './envoy-gateway-config';
 export * from './envoy-patch-policy-guard';
+export * from './gateway-props';
 export * from './accelerated-tls-gateway';
 export * from './node-feature-discovery';
 export * from './nfd-worker-config';

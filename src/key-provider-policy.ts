@@ -8,8 +8,16 @@ import {
 } from './imports/gateway.envoyproxy.io';
 import { ProviderPatchValue } from './key-providers';
 
+// What the policy patches, which the guard's CEL (patch-policy-cel.ts) admits and nothing else.
+/** @internal the xDS type of the patched resource. */
 // eslint-disable-next-line @stylistic/max-len
-const SECRET_TYPE = EnvoyPatchPolicySpecJsonPatchesType.TYPE_PERIOD_GOOGLEAPIS_PERIOD_COM_FORWARD_SLASH_ENVOY_PERIOD_EXTENSIONS_PERIOD_TRANSPORT_UNDERSCORE_SOCKETS_PERIOD_TLS_PERIOD_V3_PERIOD_SECRET;
+export const SECRET_TYPE = EnvoyPatchPolicySpecJsonPatchesType.TYPE_PERIOD_GOOGLEAPIS_PERIOD_COM_FORWARD_SLASH_ENVOY_PERIOD_EXTENSIONS_PERIOD_TRANSPORT_UNDERSCORE_SOCKETS_PERIOD_TLS_PERIOD_V3_PERIOD_SECRET;
+/** @internal where the provider is added. */
+export const PROVIDER_PATH = '/tls_certificate/private_key_provider';
+/** @internal the Secret's own key, copied into the provider's config. */
+export const KEY_PATH = '/tls_certificate/private_key';
+/** @internal where the key is copied to. */
+export const COPY_TARGET = `${PROVIDER_PATH}/typed_config/private_key`;
 
 /**
  * @internal Two patches per distinct Secret: add the provider (with a placeholder key), then
@@ -27,12 +35,8 @@ export function addKeyProviderPolicy(scope: Construct, gw: GatewayIdentity & { r
         : { group: GW_GROUP, kind: 'Gateway', name: gw.name },
       type: EnvoyPatchPolicySpecType.JSON_PATCH,
       jsonPatches: secrets.flatMap((name) => [
-        { type: SECRET_TYPE, name, operation: { op: Op.ADD, path: '/tls_certificate/private_key_provider', value } },
-        {
-          type: SECRET_TYPE,
-          name,
-          operation: { op: Op.COPY, from: '/tls_certificate/private_key', path: '/tls_certificate/private_key_provider/typed_config/private_key' },
-        },
+        { type: SECRET_TYPE, name, operation: { op: Op.ADD, path: PROVIDER_PATH, value } },
+        { type: SECRET_TYPE, name, operation: { op: Op.COPY, from: KEY_PATH, path: COPY_TARGET } },
       ]),
     },
   });

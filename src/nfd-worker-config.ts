@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ruleError } from './rules';
+import { Versions } from './versions';
 
 /**
  * Settings of `nfd-worker.conf` (NFD v0.19.0). Unset fields keep nfd-worker's built-in
@@ -42,7 +43,7 @@ const LABEL_SOURCES = ['all', 'cpu', 'custom', 'fake', 'kernel', 'local', 'memor
 const CPUID = /^[A-Z0-9_]+$/;
 
 /** @internal What nfd-worker reads when nothing is set: its built-in defaults. */
-export const EMPTY_CONFIG = '# Empty: the built-in defaults of NFD v0.19.0 apply.\n';
+export const EMPTY_CONFIG = `# Empty: the built-in defaults of NFD ${Versions.NODE_FEATURE_DISCOVERY} apply.\n`;
 
 /**
  * @internal `nfd-worker.conf` for `config` (prop `workerConfig`), validated. YAML written by

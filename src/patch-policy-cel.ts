@@ -1,12 +1,8 @@
 // CEL of the EnvoyPatchPolicyGuard. Plain CEL (standard macros and functions only), so it
 // compiles on every Kubernetes the library supports; test/cel evaluates it with cel-go.
 
+import { COPY_TARGET, KEY_PATH, PROVIDER_PATH, SECRET_TYPE as SECRET } from './key-provider-policy';
 import { PROVIDER_CONFIG_TYPES } from './key-providers';
-
-const SECRET = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret';
-const PROVIDER_PATH = '/tls_certificate/private_key_provider';
-const KEY_PATH = '/tls_certificate/private_key';
-const COPY_TARGET = '/tls_certificate/private_key_provider/typed_config/private_key';
 
 /** @internal one ValidatingAdmissionPolicy validation. */
 export interface GuardValidation {
