@@ -82,11 +82,11 @@ def table_rows(rows):
 
 
 def report(cfg, rows):
-    qps = {r["target"]: r for r in rows}
+    by_target = {r["target"]: r for r in rows}
     for r in rows:
         r["clientBound"] = r["cpu"] is not None and r["cpu"] > CLIENT_BOUND
     for r in rows:
-        base = qps.get(r["baseline"]) if r["baseline"] else None
+        base = by_target.get(r["baseline"]) if r["baseline"] else None
         r["ratio"] = r["qps"] / base["qps"] if base and base["qps"] else None
         # Either side capped by its client compares clients, not providers.
         r["trustworthy"] = base is not None and not r["clientBound"] and not base["clientBound"]

@@ -355,7 +355,7 @@ test('a client above 90% of its CPU limit is "client-bound" and the ratios invol
   expect(bound.stdout).toMatch(/^client-bound: a client used more than 90% of its CPU limit/m);
 });
 
-test('several client pods agree on a start time through the API, load together, and the first sums their results', async () => {
+test('several client pods agree on a start time through the API, and the first sums their results', async () => {
   const now = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
   const config = configFor(['eg-software-cryptomb', 'eg-cryptomb'], { pods: 2, cpu: 10_000 });
   const env = { ATLS_START_MARGIN: '1', ATLS_SLOT_MARGIN: '4' };

@@ -1,5 +1,5 @@
-// The software baseline: no patch, no resources, any key; placed like CryptoMB when asked.
-import { KeyAlgorithm, KeyProvider, NodePlacement } from '../../src';
+// The software baseline: no patch, no resources, any key; placed like CryptoMB or like QAT when asked.
+import { KeyAlgorithm, KeyProvider, NodePlacement, QatDevicePlugin } from '../../src';
 import { AppRegistry } from '../../src/app-registry';
 import { newChart } from '../util';
 
@@ -17,4 +17,16 @@ test('a baseline placed like a REQUIRED CryptoMB gateway gets its affinity and i
   const placed = KeyProvider.software({ placement: NodePlacement.REQUIRED })._behaviour;
   expect(placed.affinity(reg)).toEqual(KeyProvider.cryptoMb()._behaviour.affinity(reg));
   expect(placed.appFindings(reg).map((f) => f.ruleId)).toEqual(['ATLS-AFF001']);
+});
+
+test('a baseline on QAT nodes selects the app\'s QAT device plugin nodes, else Intel\'s QAT readiness label', () => {
+  const { chart } = newChart();
+  const reg = AppRegistry.of(chart);
+  const onQat = KeyProvider.software({ onQatNodes: true })._behaviour;
+  expect(KeyProvider.software()._behaviour.nodeSelector(reg)).toBeUndefined();
+  expect(onQat.nodeSelector(reg)).toEqual({ [QatDevicePlugin.READY_LABEL]: 'true', 'kubernetes.io/arch': 'amd64' });
+  reg.qatNodeSelector = { pool: 'qat' };
+  expect(onQat.nodeSelector(reg)).toEqual({ pool: 'qat' });
+  expect(() => KeyProvider.software({ onQatNodes: true, placement: NodePlacement.PREFERRED })._behaviour.validate(chart, 'provider'))
+    .toThrow('test: [ATLS-GW005] provider.onQatNodes: a baseline is placed like QAT or like CryptoMB, not both: drop placement');
 });
