@@ -19,6 +19,8 @@ export function newChart(id = 'test'): { app: App; chart: Chart } {
  * what tests build; at most two per test, so property tests do not flood it.
  */
 export function synthApp(app: App): any[] {
+  // The app-wide checks first, as cdk8s synth runs them: they also order the charts (CRDs first).
+  app.node.validate();
   const objects = app.charts.flatMap((c) => Testing.synth(c));
   const dir = process.env.ATLS_DUMP_DIR;
   if (dir) {
