@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { AppRegistry } from './app-registry';
+import { chartOrder, liftChartDependencies } from './chart-order';
 import { ruleError } from './rules';
 
 /** @internal id of the app's chart of CustomResourceDefinitions (and so its file name). */
@@ -35,69 +36,52 @@ export function crdChart(scope: IConstruct): Chart {
 }
 
 /**
- * Makes the charts that cdk8s would otherwise emit before `crds` depend on it. cdk8s turns each
- * chart dependency into one between every object of the two charts (and does so on every chart's
- * synthesis), so a dependency on `crds` costs as much as the dependent chart is big: it is added
- * only where the order needs it. cdk8s orders charts depth-first along their dependencies, taking
- * the independent ones in creation order (except ids that look like array indices, which a plain
- * object's keys put first): a chart needs the dependency when it comes before `crds` that way, or
- * when such a chart depends on it. If none does, one other chart depends on `crds` all the same, so
- * the files stay numbered and `crds` stays `0000`. Only those charts' constructs are visited.
+ * Makes the charts that cdk8s would otherwise write before `crds` depend on it, until none is
+ * left (the charts `crds` itself depends on come first of necessity). Not every chart: cdk8s
+ * copies each chart dependency onto every pair of objects of the two charts, on every chart it
+ * writes, so a dependency costs as much as the dependent chart is big. When no chart depends on
+ * another, the one written after `crds` depends on it all the same, so the files are numbered
+ * and `crds` is `0000`. An app where a construct other than a chart depends on a chart itself
+ * is ordered by cdk8s's graph of every object, which the charts alone do not tell: there every
+ * chart depends on `crds`.
  */
 function dependOn(root: IConstruct, crds: Chart): void {
-  const ofCrds = reachable([crds]);
-  const { before, after } = chartsAround(root, crds);
-  const first = [...before, ...after.filter((c) => c.node.scope === root && isArrayIndex(c.node.id))].filter((c) => !ofCrds.has(c));
-  const needed = first.length > 0 ? reachable(first) : after.filter((c) => !ofCrds.has(c)).slice(0, 1);
-  for (const c of needed) {
-    if (!ofCrds.has(c) && !c.node.dependencies.includes(crds)) c.node.addDependency(crds);
+  const all = root.node.findAll();
+  const lifted = liftChartDependencies(all);
+  const firstAnyway = dependenciesOf(crds);
+  const charts = all.filter((c): c is Chart => c instanceof Chart && !firstAnyway.has(c) && !crds.node.findAll().includes(c));
+  if (lifted.onChart) {
+    charts.forEach((c) => c.node.addDependency(crds));
+    return;
   }
-}
-
-/** Ids a plain object orders before all others (cdk8s keys its dependency graph by path). */
-function isArrayIndex(id: string): boolean {
-  return /^(0|[1-9][0-9]*)$/.test(id) && Number(id) < 2 ** 32 - 1;
-}
-
-/** The charts created before `crds` (a child of `root`), and those created after it. */
-function chartsAround(root: IConstruct, crds: Chart): { before: Chart[]; after: Chart[] } {
-  const before: Chart[] = [];
-  const after: Chart[] = [];
-  let seen = false;
-  for (const top of root.node.children) {
-    if (top === crds) seen = true;
-    else (seen ? after : before).push(...top.node.findAll().filter((c): c is Chart => c instanceof Chart));
+  let numbered = lifted.numbered;
+  // Each round gives at least one more chart the dependency (a chart that has it comes after
+  // `crds`), so the rounds end; the bound only guards against a mistake here.
+  for (let round = 0; round <= charts.length; round++) {
+    const order = chartOrder(all);
+    const at = order.indexOf(crds);
+    const early = order.slice(0, at).filter((c) => !firstAnyway.has(c));
+    early.forEach((c) => c.node.addDependency(crds));
+    if (early.length === 0 && !numbered && order[at + 1] !== undefined) order[at + 1].node.addDependency(crds);
+    if (early.length === 0 && (numbered || order[at + 1] === undefined)) return;
+    numbered = true;
   }
-  return { before, after };
+  throw new Error(`${crds.node.path}: the charts could not be ordered after it`);
 }
 
-/**
- * `from` and every chart reachable from it the way cdk8s links charts: a chart depends on the
- * charts nested in it and on the charts of whatever its constructs depend on.
- */
-function reachable(from: Chart[]): Set<Chart> {
-  const seen = new Set<IConstruct>(from);
-  const todo = [...from];
-  const visit = (chart: Chart | undefined) => {
-    if (chart !== undefined && !seen.has(chart)) {
-      seen.add(chart);
-      todo.push(chart);
-    }
-  };
+/** `from` and every construct it depends on, transitively. */
+function dependenciesOf(from: IConstruct): Set<IConstruct> {
+  const seen = new Set<IConstruct>([from]);
+  const todo = [from];
   while (todo.length > 0) {
-    const chart = todo.pop()!;
-    for (const c of chart.node.findAll()) {
-      if (c !== chart && c instanceof Chart) visit(c);
-      for (const d of c.node.dependencies) visit(chartOf(d));
+    for (const d of todo.pop()!.node.dependencies) {
+      if (!seen.has(d)) {
+        seen.add(d);
+        todo.push(d);
+      }
     }
   }
-  return seen as Set<Chart>;
-}
-
-/** The nearest chart at or above `c` (cdk8s's `Chart.of`, which throws outside a chart). */
-function chartOf(c: IConstruct | undefined): Chart | undefined {
-  for (let s = c; s !== undefined; s = s.node.scope) if (s instanceof Chart) return s;
-  return undefined;
+  return seen;
 }
 
 /** @internal removes the app's chart of CRDs when nothing is left in it. */

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { CryptoMbAffinity, NodeFeatureDiscovery } from '../src';
 
@@ -65,6 +66,19 @@ test('only the charts cdk8s would emit before the CRDs depend on them', () => {
   app.synth();
   const crds = app.node.findChild('crds');
   expect([first, features, after].map((c) => c.node.dependencies.includes(crds))).toEqual([true, true, false]);
+  fs.rmSync(app.outdir, { recursive: true, force: true });
+});
+
+test('where an object depends on a chart itself, every chart depends on the CRDs (the charts alone do not tell the order)', () => {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'atls-crds-')) });
+  new CryptoMbAffinity(new Chart(app, 'features'), 'cryptomb');
+  const [a, b, c] = ['a', 'b', 'c'].map((id) => new Chart(app, id));
+  new k8s.KubeConfigMap(b, 'cm', { data: { a: 'b' } }).node.addDependency(a);
+  c.node.addDependency(b);
+  app.synth();
+  const crds = app.node.findChild('crds');
+  expect([a, b, c].map((x) => x.node.dependencies.includes(crds))).toEqual([true, true, true]);
+  expect(fs.readdirSync(app.outdir).sort()[0]).toBe('0000-crds.k8s.yaml');
   fs.rmSync(app.outdir, { recursive: true, force: true });
 });
 
@@ -149,4 +163,40 @@ test('no chart `crds` without CRDs: installCrds false, useExisting, and an impli
   });
   expect(Object.keys(replaced)).toEqual(['0000-nfd.k8s.yaml', '0001-features.k8s.yaml']);
   expect(Object.values(replaced).flat()).not.toContain('CustomResourceDefinition');
+});
+
+test('in any layout of charts, dependencies and ids, the CRDs come first (property)', () => {
+  const layout = fc.record({
+    charts: fc.array(fc.record({
+      // Where the chart goes: under the app, in a plain construct, or in the chart before it.
+      place: fc.constantFrom('root', 'construct', 'nested'),
+      numericId: fc.boolean(),
+    }), { minLength: 1, maxLength: 5 }),
+    crdsAt: fc.nat(5),
+    // The app's own chart `crds`, made first (so no chart comes before it).
+    crdsFirst: fc.boolean(),
+    // [i, j, from]: chart i depends on chart j < i (acyclic), from the chart itself or from an object in it.
+    deps: fc.array(fc.tuple(fc.nat(4), fc.nat(4), fc.boolean()), { maxLength: 4 }),
+  });
+  fc.assert(fc.property(layout, ({ charts, crdsAt, crdsFirst, deps }) => {
+    const names = Object.keys(files((app) => {
+      if (crdsFirst) new Chart(app, 'crds');
+      const made: Chart[] = [];
+      charts.forEach((c, i) => {
+        if (i === Math.min(crdsAt, charts.length)) new CryptoMbAffinity(new Chart(app, 'features'), 'cryptomb');
+        const id = c.numericId ? String(i * 7) : `c${i}`;
+        const scope = c.place === 'construct' ? new Construct(app, `g${i}`) : c.place === 'nested' && i > 0 ? made[i - 1] : app;
+        const chart = new Chart(scope, id);
+        new k8s.KubeConfigMap(chart, 'cm', { metadata: { name: `cm-${i}` } });
+        made.push(chart);
+      });
+      if (crdsAt >= charts.length) new CryptoMbAffinity(new Chart(app, 'features'), 'cryptomb');
+      for (const [a, b, fromObject] of deps) {
+        // A nested chart depending on a chart it is nested in would be a cycle (cdk8s refuses it).
+        if (a >= made.length || b >= a || made[a].node.scopes.includes(made[b])) continue;
+        (fromObject ? made[a].node.findChild('cm') : made[a]).node.addDependency(made[b]);
+      }
+    }));
+    expect(names[0]).toBe('0000-crds.k8s.yaml');
+  }), { numRuns: 60 });
 });
