@@ -5,7 +5,7 @@ import { AppRegistry } from './app-registry';
 import { privilegedNamespace } from './pod-security';
 import { QatServices } from './qat-services';
 import { ruleError } from './rules';
-import { checkEnum, checkInt, checkLabel, checkLabelMap } from './validation';
+import { checkEnum, checkImage, checkInt, checkLabel, checkLabelMap } from './validation';
 import { Versions } from './versions';
 
 /** Driver the plugin binds QAT VFs to (`-dpdk-driver`). */
@@ -230,7 +230,7 @@ export class QatDevicePlugin extends Construct {
             ...(configureVfs ? {
               initContainers: [{
                 name: 'intel-qat-initcontainer',
-                image: props.initImage ?? Versions.QAT_INITCONTAINER_IMAGE,
+                image: checkImage(this, 'ATLS-QAT002', 'initImage', props.initImage) ?? Versions.QAT_INITCONTAINER_IMAGE,
                 env: [nodeName, { name: 'ENABLED_QAT_PF_PCIIDS', value: pfIds.join(' ') }],
                 securityContext: { readOnlyRootFilesystem: true, privileged: true },
                 volumeMounts: [{ name: 'sysfs', mountPath: '/sys' }, { name: 'qat-config', mountPath: '/qat-init/conf' }],
@@ -238,7 +238,7 @@ export class QatDevicePlugin extends Construct {
             } : {}),
             containers: [{
               name: 'intel-qat-plugin',
-              image: props.image ?? Versions.QAT_PLUGIN_IMAGE,
+              image: checkImage(this, 'ATLS-QAT002', 'image', props.image) ?? Versions.QAT_PLUGIN_IMAGE,
               imagePullPolicy: 'IfNotPresent',
               ...(args.length > 0 ? { args } : {}),
               env: [nodeName],

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { QAT_HOST_PREP_ASSET, readAsset } from './assets';
 import { ruleError } from './rules';
-import { checkEnum, checkInt, checkLabel, checkLabelMap } from './validation';
+import { checkEnum, checkImage, checkInt, checkLabel, checkLabelMap } from './validation';
 import { Versions } from './versions';
 
 /**
@@ -145,7 +145,7 @@ export class QatHostPrep extends Construct {
             hostPid: true,
             containers: [{
               name: 'qat-host-prep',
-              image: props.image ?? Versions.QAT_HOST_PREP_IMAGE,
+              image: checkImage(this, 'ATLS-QAT002', 'image', props.image) ?? Versions.QAT_HOST_PREP_IMAGE,
               imagePullPolicy: 'IfNotPresent',
               command: ['/bin/sh', '-c', wrapper, 'qat-host-prep', readAsset(QAT_HOST_PREP_ASSET)],
               env,

@@ -11,13 +11,15 @@ import { CryptoMbAffinity, NodeFeatureDiscovery } from '../src';
 /** Synthesizes `app` as `cdk8s synth` does and returns file name -> kinds. */
 function files(define: (app: App) => void): Record<string, string[]> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-crds-'));
-  const app = new App({ outdir });
-  define(app);
-  app.synth();
-  const out = Object.fromEntries(fs.readdirSync(outdir).sort().map((f) => [f,
-    YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf8')).map((d) => d.toJSON()?.kind).filter(Boolean)]));
-  fs.rmSync(outdir, { recursive: true, force: true });
-  return out;
+  try {
+    const app = new App({ outdir });
+    define(app);
+    app.synth();
+    return Object.fromEntries(fs.readdirSync(outdir).sort().map((f) => [f,
+      YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf8')).map((d) => d.toJSON()?.kind).filter(Boolean)]));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 test('CRDs get a file of their own that sorts first, even before charts created earlier', () => {

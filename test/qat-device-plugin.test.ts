@@ -174,6 +174,8 @@ test.each<[string, QatDevicePluginProps, RegExp]>([
   ['dpdkDriver', { dpdkDriver: 'uio' as QatDpdkDriver }, /dpdkDriver: 'uio' is not one of igb_uio, vfio-pci|dpdkDriver: 'uio' is not one of vfio-pci, igb_uio/],
   ['allocationPolicy', { allocationPolicy: 'random' as QatAllocationPolicy }, /allocationPolicy: 'random'/],
   ['enabledPfIds', { enabledPfIds: ['0x4940'] }, /enabledPfIds\[0\]: '0x4940' is not a PCI device id/],
+  ['image', { image: 'intel/plugin latest' }, /test\/qat: \[ATLS-QAT002\] image: 'intel\/plugin latest' is not an image reference/],
+  ['initImage', { initImage: '' }, /test\/qat: \[ATLS-QAT002\] initImage: '' is not an image reference/],
   ['nodeSelector', { nodeSelector: { 'a b': 'x' } }, /nodeSelector.a b: is not a valid label key/],
   ['configureVfs', { configureVfs: false, services: QatServices.CRYPTO }, /configureVfs: services, autoReset/],
 ])('a bad %s is refused at once, naming the prop', (_name, props, message) => {

@@ -57,6 +57,7 @@ test('the cluster check runs the Envoy Gateway controller and nfd-master of Vers
   expect(clusterPins(toolsEnv.replace(Versions.ENVOY_GATEWAY, 'v1.8.0'), goMod)).not.toEqual(pinned);
 });
 
+// Guards the derivation: an image written out as a literal in versions.ts would drift on a bump.
 test('the images are the pinned releases', () => {
   expect(Versions.ENVOY_CONTRIB_IMAGE).toBe(`docker.io/envoyproxy/envoy:contrib-${Versions.ENVOY}`);
   expect(Versions.ENVOY_GATEWAY_IMAGE).toBe(`docker.io/envoyproxy/gateway:${Versions.ENVOY_GATEWAY}`);

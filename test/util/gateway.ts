@@ -1,7 +1,8 @@
 import { newChart } from '.';
 import { AcceleratedTlsGateway, AcceleratedTlsGatewayProps, KeyAlgorithm, KeyProvider, TlsCertificate } from '../../src';
 
-/** The certificate and listener of Envoy Gateway's private key provider task, and a QAT gateway `default/eg` with them unless props say otherwise. */
+// The certificate and listener of Envoy Gateway's private key provider task, and a QAT gateway
+// `default/eg` with them unless props say otherwise.
 export const CERT = TlsCertificate.fromSecretName('example-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 });
 export const LISTENER = { hostname: 'www.example.com', certificate: CERT, backend: { serviceName: 'backend', port: 3000 } };
 
@@ -12,4 +13,3 @@ export function gateway(props: Partial<AcceleratedTlsGatewayProps> = {}, id = 'g
   });
   return { app, chart, gw };
 }
-
