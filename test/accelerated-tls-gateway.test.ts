@@ -1,11 +1,9 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
-
 import {
   AcceleratedTlsGateway, AcceleratedTlsGatewayProps, acknowledge, KeyAlgorithm, KeyProvider, NodePlacement, TlsCertificate, Versions,
 } from '../src';
 import { find, makeCert, newChart, synthApp } from './util';
 import { gateway, LISTENER } from './util/gateway';
-import { protoDuration } from '../src/names';
 
 describe('QAT gateway (the private key provider task\'s scenario)', () => {
   const { app, gw } = gateway();
@@ -160,13 +158,6 @@ describe('providers', () => {
     const { app } = gateway({ provider: KeyProvider.qat({ resourceName: 'qat.intel.com/asym', resourcesPerReplica: 2 }) });
     expect(find(synthApp(app), 'EnvoyProxy').spec.provider.kubernetes.envoyDeployment.container.resources.limits['qat.intel.com/asym']).toBe('2');
   });
-
-  test.each([
-    [Duration.millis(1), '0.001s'], [Duration.millis(10), '0.010s'], [Duration.seconds(2), '2s'],
-    [Duration.millis(1500), '1.500s'], [Duration.millis(1.5), '0.001500s'],
-  ])('poll delay %p is the proto Duration %s', (d, s) => {
-    expect(protoDuration(d)).toBe(s);
-  });
 });
 
 describe('rules', () => {
@@ -189,6 +180,15 @@ describe('rules', () => {
     ['non-contrib image', { envoy: { image: 'docker.io/envoyproxy/envoy:distroless-v1.39.0' } }, /test\/gw: \[ATLS-IMG001\] envoy.image/],
     ['zero replicas', { envoy: { replicas: 0 } }, /test\/gw: \[ATLS-GW006\] envoy.replicas/],
     ['zero QAT resources', { provider: KeyProvider.qat({ resourcesPerReplica: 0 }) }, /test\/gw: \[ATLS-GW006\] provider.resourcesPerReplica/],
+    ['memory that is not whole MiB', { envoy: { memory: Size.kibibytes(1536) } }, /test\/gw: \[ATLS-GW006\] envoy.memory: 1536 KiB is not a positive whole number of MiB/],
+    ['an unknown placement', { provider: KeyProvider.cryptoMb({ placement: 'SOMETIMES' as any }) }, /test\/gw: \[ATLS-GW005\] provider.placement/],
+    ['an unknown service type', { envoy: { serviceType: 'Foo' as any } }, /test\/gw: \[ATLS-GW005\] envoy.serviceType/],
+    ['an image that is not a reference', { envoy: { image: 'envoy contrib' } }, /test\/gw: \[ATLS-GW005\] envoy.image: 'envoy contrib' is not an image reference/],
+    ['an unknown listener protocol', { listeners: [{ ...LISTENER, protocol: 'UDP' as any }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].protocol: 'UDP' is not one of TLS, HTTPS/],
+    ['an invalid QAT resource name', { provider: KeyProvider.qat({ resourceName: 'qat.intel.com/CY!!' }) }, /test\/gw: \[ATLS-GW005\] provider.resourceName/],
+    ['a route name over 253 characters', { listeners: [{ ...LISTENER, name: `${'a'.repeat(62)}.${'b'.repeat(62)}.${'c'.repeat(62)}.${'d'.repeat(62)}` }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].name/],
+    ['an IP address as hostname', { listeners: [{ ...LISTENER, hostname: '10.0.0.1' }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].hostname/],
+    ['no provider', { provider: undefined as any }, /test\/gw: \[ATLS-KEY001\] provider: a KeyProvider is required/],
   ])('%s is rejected in the constructor', (_, props, message) => {
     expect(() => gateway(props)).toThrow(message);
   });
@@ -281,40 +281,3 @@ test('synth-time checks re-run when the app changes after a synth', () => {
   expect(() => synthApp(app)).toThrow(/late\/gw\/EnvoyProxy: \[ATLS-APP001\]/);
 });
 
-describe('more prop checks, and GatewayClasses shared between gateways', () => {
-  test.each<[string, Partial<AcceleratedTlsGatewayProps>, RegExp]>([
-    ['memory that is not whole MiB', { envoy: { memory: Size.kibibytes(1536) } }, /test\/gw: \[ATLS-GW006\] envoy.memory: 1536 KiB is not a positive whole number of MiB/],
-    ['an unknown placement', { provider: KeyProvider.cryptoMb({ placement: 'SOMETIMES' as any }) }, /test\/gw: \[ATLS-GW005\] provider.placement/],
-    ['an unknown service type', { envoy: { serviceType: 'Foo' as any } }, /test\/gw: \[ATLS-GW005\] envoy.serviceType/],
-    ['an image that is not a reference', { envoy: { image: 'envoy contrib' } }, /test\/gw: \[ATLS-GW005\] envoy.image: 'envoy contrib' is not an image reference/],
-    ['an unknown listener protocol', { listeners: [{ ...LISTENER, protocol: 'UDP' as any }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].protocol: 'UDP' is not one of TLS, HTTPS/],
-    ['an invalid QAT resource name', { provider: KeyProvider.qat({ resourceName: 'qat.intel.com/CY!!' }) }, /test\/gw: \[ATLS-GW005\] provider.resourceName/],
-    ['a route name over 253 characters', { listeners: [{ ...LISTENER, name: `${'a'.repeat(62)}.${'b'.repeat(62)}.${'c'.repeat(62)}.${'d'.repeat(62)}` }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].name/],
-    ['an IP address as hostname', { listeners: [{ ...LISTENER, hostname: '10.0.0.1' }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].hostname/],
-    ['no provider', { provider: undefined as any }, /test\/gw: \[ATLS-KEY001\] provider: a KeyProvider is required/],
-  ])('%s is rejected naming the prop', (_, props, message) => {
-    expect(() => gateway(props)).toThrow(message);
-  });
-
-  test('a GatewayClass created by another gateway is shared only under mergeGateways', () => {
-    const { app, chart } = newChart();
-    new AcceleratedTlsGateway(chart, 'a', { name: 'a', provider: KeyProvider.software(), listeners: [LISTENER] });
-    new AcceleratedTlsGateway(chart, 'b', { name: 'b', gatewayClassName: 'default-a', createGatewayClass: false, provider: KeyProvider.software(), listeners: [LISTENER] });
-    expect(() => synthApp(app)).toThrow(/test\/b: \[ATLS-MRG001\] mergeGateways: GatewayClass 'default-a' is created by test\/a/);
-  });
-
-  test('merged gateways share the provider kind and leave Envoy settings to the creator', () => {
-    const { app, chart } = newChart();
-    new AcceleratedTlsGateway(chart, 'a', { name: 'a', gatewayClassName: 'm', mergeGateways: true, provider: KeyProvider.qat(), listeners: [LISTENER] });
-    new AcceleratedTlsGateway(chart, 'b', {
-      name: 'b',
-      gatewayClassName: 'm',
-      mergeGateways: true,
-      createGatewayClass: false,
-      provider: KeyProvider.cryptoMb({ placement: NodePlacement.ANY }),
-      listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('b-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 }) }],
-      envoy: { replicas: 2 },
-    });
-    expect(() => synthApp(app)).toThrow(/test\/b: \[ATLS-MRG001\] provider: merged gateways run on one Envoy fleet: test\/a uses qat, this one cryptomb[\s\S]*test\/b: \[ATLS-MRG001\] envoy: /);
-  });
-});

@@ -1,5 +1,5 @@
 // The rules that span gateways: GatewayClasses shared under mergeGateways and their Secrets.
-import { AcceleratedTlsGateway, KeyAlgorithm, KeyProvider, TlsCertificate } from '../src';
+import { AcceleratedTlsGateway, KeyAlgorithm, KeyProvider, NodePlacement, TlsCertificate } from '../src';
 import { find, newChart, synthApp } from './util';
 import { CERT, LISTENER } from './util/gateway';
 
@@ -43,5 +43,29 @@ describe('mergeGateways', () => {
       gatewayClassName: 'shared', mergeGateways: true, createGatewayClass: false, provider: KeyProvider.software(), listeners: [LISTENER],
     });
     expect(() => synthApp(app)).toThrow(/test\/b: \[ATLS-MRG001\] createGatewayClass/);
+  });
+});
+
+describe('GatewayClasses shared between gateways (ATLS-MRG001)', () => {
+  test('a GatewayClass created by another gateway is shared only under mergeGateways', () => {
+    const { app, chart } = newChart();
+    new AcceleratedTlsGateway(chart, 'a', { name: 'a', provider: KeyProvider.software(), listeners: [LISTENER] });
+    new AcceleratedTlsGateway(chart, 'b', { name: 'b', gatewayClassName: 'default-a', createGatewayClass: false, provider: KeyProvider.software(), listeners: [LISTENER] });
+    expect(() => synthApp(app)).toThrow(/test\/b: \[ATLS-MRG001\] mergeGateways: GatewayClass 'default-a' is created by test\/a/);
+  });
+
+  test('merged gateways share the provider kind and leave Envoy settings to the creator', () => {
+    const { app, chart } = newChart();
+    new AcceleratedTlsGateway(chart, 'a', { name: 'a', gatewayClassName: 'm', mergeGateways: true, provider: KeyProvider.qat(), listeners: [LISTENER] });
+    new AcceleratedTlsGateway(chart, 'b', {
+      name: 'b',
+      gatewayClassName: 'm',
+      mergeGateways: true,
+      createGatewayClass: false,
+      provider: KeyProvider.cryptoMb({ placement: NodePlacement.ANY }),
+      listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('b-cert', { keyAlgorithm: KeyAlgorithm.RSA_2048 }) }],
+      envoy: { replicas: 2 },
+    });
+    expect(() => synthApp(app)).toThrow(/test\/b: \[ATLS-MRG001\] provider: merged gateways run on one Envoy fleet: test\/a uses qat, this one cryptomb[\s\S]*test\/b: \[ATLS-MRG001\] envoy: /);
   });
 });

@@ -22,6 +22,8 @@ test('labelFromId lowercases and replaces what a label cannot hold', () => {
 
 test('protoDuration writes seconds with 0, 3, 6 or 9 fractional digits', () => {
   expect(protoDuration(Duration.millis(1))).toBe('0.001s');
+  expect(protoDuration(Duration.millis(10))).toBe('0.010s');
+  expect(protoDuration(Duration.millis(1500))).toBe('1.500s');
   expect(protoDuration(Duration.seconds(2))).toBe('2s');
   expect(protoDuration(Duration.millis(1.5))).toBe('0.001500s');
   expect(protoDuration(Duration.millis(0.0000015))).toBe('0.000000002s');
