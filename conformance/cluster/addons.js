@@ -92,6 +92,6 @@ async function startEnvoyGateway(cp, config) {
 }
 
 module.exports = {
-  EG_NAMESPACE, yamlFilesBelow, startKwok, createNodes, publishNodeFeatures, startNfdMaster,
+  EG_NAMESPACE, startKwok, createNodes, publishNodeFeatures, startNfdMaster,
   installEnvoyGateway, startEnvoyGateway,
 };
