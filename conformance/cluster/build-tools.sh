@@ -6,12 +6,13 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=conformance/cluster/tools.env
-# shellcheck source=conformance/cluster/tools.env
 source "$here/tools.env"
 cache="${ATLS_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cdk8s-accelerated-tls/tools}"
 mkdir -p "$cache"
 exec 9> "$cache/.lock"
 flock 9
+# The flags conformance/run.sh and upstream/provision.js build with, so that a cold build cache
+# compiles Envoy Gateway's packages once for egctl and the controller (-trimpath would not share).
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 k8s_version=$(cd "$here" && go list -m -f '{{.Version}}' k8s.io/kubernetes)
 
@@ -29,7 +30,7 @@ if [ ! -x "$kube/kubectl" ]; then
     ldflags="$ldflags -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
     ldflags="$ldflags -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
   done
-  (cd "$here" && go build -trimpath -ldflags "$ldflags" -o "$tmp/" ./cmd/kube-apiserver \
+  (cd "$here" && go build -ldflags "$ldflags" -o "$tmp/" ./cmd/kube-apiserver \
     k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler \
     k8s.io/kubernetes/cmd/kubectl sigs.k8s.io/node-feature-discovery/cmd/nfd-master) >&2
   rm -rf "$kube" && mv "$tmp" "$kube"
@@ -40,7 +41,7 @@ go_install() { # name module/cmd version
   if [ ! -x "$dir/$1" ]; then
     rm -rf "$dir.tmp"
     mkdir -p "$dir.tmp"
-    GOBIN="$dir.tmp" go install -trimpath -ldflags "-s -w" "$2@$3" >&2
+    GOBIN="$dir.tmp" go install -ldflags "-s -w" "$2@$3" >&2
     rm -rf "$dir" && mv "$dir.tmp" "$dir"
   fi
   ln -sf "$dir/$1" "$kube/$1"
