@@ -49,7 +49,8 @@ function dependOn(root: IConstruct, crds: Chart): void {
   const all = root.node.findAll();
   const lifted = liftChartDependencies(all);
   const firstAnyway = dependenciesOf(crds);
-  const charts = all.filter((c): c is Chart => c instanceof Chart && !firstAnyway.has(c) && !crds.node.findAll().includes(c));
+  const inCrds = new Set(crds.node.findAll());
+  const charts = all.filter((c): c is Chart => c instanceof Chart && !firstAnyway.has(c) && !inCrds.has(c));
   if (lifted.onChart) {
     charts.forEach((c) => c.node.addDependency(crds));
     return;
@@ -61,9 +62,10 @@ function dependOn(root: IConstruct, crds: Chart): void {
     const order = chartOrder(all);
     const at = order.indexOf(crds);
     const early = order.slice(0, at).filter((c) => !firstAnyway.has(c));
-    early.forEach((c) => c.node.addDependency(crds));
-    if (early.length === 0 && !numbered && order[at + 1] !== undefined) order[at + 1].node.addDependency(crds);
-    if (early.length === 0 && (numbered || order[at + 1] === undefined)) return;
+    // Without any dependency cdk8s would not number the files: the chart written next gets one.
+    const next = early.length === 0 && !numbered ? order[at + 1] : undefined;
+    if (early.length === 0 && next === undefined) return;
+    [...early, ...(next ? [next] : [])].forEach((c) => c.node.addDependency(crds));
     numbered = true;
   }
   throw new Error(`${crds.node.path}: the charts could not be ordered after it`);
