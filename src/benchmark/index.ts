@@ -1,0 +1,2 @@
+// The in-cluster handshake benchmark.
+export * from './handshake-benchmark';
