@@ -1,5 +1,5 @@
 import { cdk8s, javascript } from 'projen';
-import { publishNpmWithOidc, pypiTrustedPublishing, releaseOptions } from './projenrc/release';
+import { lintWorkflows, publishNpmWithOidc, pypiTrustedPublishing, releaseOptions } from './projenrc/release';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-accelerated-tls',
@@ -126,6 +126,7 @@ project.addTask('actionlint', {
   exec: 'bash .ci/actionlint.sh',
 });
 
+lintWorkflows(project);
 publishNpmWithOidc(project);
 
 project.synth();

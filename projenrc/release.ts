@@ -49,6 +49,23 @@ export const releaseOptions = {
 /** PyPI through its trusted publisher (publib mints the upload token from the job's OIDC token). */
 export const pypiTrustedPublishing = { trustedPublishing: true } as const;
 
+/** actionlint in the build workflow too (the same script as CI's stage, beside the build job). */
+export function lintWorkflows(project: cdk8s.ConstructLibraryCdk8s): void {
+  const build = project.github?.tryFindWorkflow('build');
+  if (!build) throw new Error('the build workflow is missing: github must be enabled');
+  build.addJob('actionlint', {
+    name: 'actionlint',
+    runsOn: ['ubuntu-latest'],
+    permissions: { contents: github.workflows.JobPermission.READ },
+    steps: [
+      github.WorkflowSteps.checkout(),
+      testToolchain[0],
+      testToolchain[1],
+      { name: 'actionlint', run: 'bash .ci/actionlint.sh' },
+    ],
+  });
+}
+
 /**
  * The npm publish job on a Node whose npm publishes with OIDC, and a step that stops it, saying
  * why, when that npm is older. The test ops fail the synth if projen moves the setup-node step.
