@@ -14,10 +14,12 @@ const NPM_TRUSTED_PUBLISHING_MIN = '11.5.1';
 /** publib, the publish jobs' tool, pinned: a job holding an id-token runs no floating code. */
 const PUBLIB_VERSION = '0.2.1061';
 
+const setupGo = { name: 'Setup Go', uses: github.ActionRefs.ACTIONS_SETUP_GO, with: { 'go-version': '1.26' } };
+const setupPython = { name: 'Setup Python', uses: github.ActionRefs.ACTIONS_SETUP_PYTHON, with: { 'python-version': '3.11' } };
 /** The Go and Python the tests use (the CEL test, the upstream data, shellcheck), then that data. */
 const testToolchain: github.workflows.JobStep[] = [
-  { name: 'Setup Go', uses: github.ActionRefs.ACTIONS_SETUP_GO, with: { 'go-version': '1.26' } },
-  { name: 'Setup Python', uses: github.ActionRefs.ACTIONS_SETUP_PYTHON, with: { 'python-version': '3.11' } },
+  setupGo,
+  setupPython,
   { name: 'Upstream data (from the Go module proxy)', run: 'npx projen upstream' },
 ];
 
@@ -59,8 +61,8 @@ export function lintWorkflows(project: cdk8s.ConstructLibraryCdk8s): void {
     permissions: { contents: github.workflows.JobPermission.READ },
     steps: [
       github.WorkflowSteps.checkout(),
-      testToolchain[0],
-      testToolchain[1],
+      setupGo,
+      setupPython,
       { name: 'actionlint', run: 'bash .ci/actionlint.sh' },
     ],
   });
