@@ -1,4 +1,5 @@
 import { cdk8s, javascript } from 'projen';
+import { lintWorkflows, publishNpmWithOidc, pypiTrustedPublishing, releaseOptions } from './projenrc/release';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-accelerated-tls',
@@ -17,7 +18,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // Release bumps with commit-and-tag-version 12 (13 requires Node 22).
   bumpPackage: 'commit-and-tag-version@^12',
   projenrcTs: true,
-  github: false,
+  // 0.x: the API may still change (jsii writes "Development Status :: 4 - Beta" into the wheel).
+  stability: 'experimental',
+  // Workflows and publishing: see projenrc/release.ts and docs/releasing.md.
+  ...releaseOptions,
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   devDeps: [
     'cdk8s-cli@2.207.60',
@@ -26,7 +30,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2',
     'ajv@^6',
   ],
-  publishToPypi: { distName: 'cdk8s-accelerated-tls', module: 'cdk8s_accelerated_tls' },
+  publishToPypi: { distName: 'cdk8s-accelerated-tls', module: 'cdk8s_accelerated_tls', ...pypiTrustedPublishing },
   jestOptions: {
     // Snapshots change only by a deliberate `npx jest -u`, never as a side effect of testing.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -112,5 +116,17 @@ project.addTask('bench', {
   description: 'Synth benchmark: example app and 1/10/100/1000 gateways vs a bare cdk8s replay',
   exec: 'node scripts/bench.js',
 });
+
+// The Python API reference beside API.md (CI fails when either is stale).
+project.tasks.tryFind('docgen')?.exec('jsii-docgen --language python -o API.python.md');
+
+// Every workflow through actionlint (built from the Go module proxy into the tools cache).
+project.addTask('actionlint', {
+  description: 'actionlint (with shellcheck) over .github/workflows/, after proving it rejects a broken copy',
+  exec: 'bash .ci/actionlint.sh',
+});
+
+lintWorkflows(project);
+publishNpmWithOidc(project);
 
 project.synth();
