@@ -58,7 +58,9 @@ func TestCheckSecret(t *testing.T) {
 		{"poll_delay below 1 ms", "value must be greater than or equal to 1ms", served(t, "qat", qat(pem, 500*time.Microsecond), nil), nil},
 		{"no poll_delay", "PollDelay: value is required", served(t, "qat", &qatv3alpha.QatPrivateKeyMethodConfig{PrivateKey: inline(pem)}, nil), nil},
 		{"a field the config type does not know", "typed_config has fields QatPrivateKeyMethodConfig does not know: the message itself",
-			served(t, "qat", qat(pem, time.Millisecond), func(a *anypb.Any) { a.Value = protowire.AppendBytes(protowire.AppendTag(a.Value, 9, protowire.BytesType), []byte("x")) }), nil},
+			served(t, "qat", qat(pem, time.Millisecond), func(a *anypb.Any) {
+				a.Value = protowire.AppendBytes(protowire.AppendTag(a.Value, 9, protowire.BytesType), []byte("x"))
+			}), nil},
 		{"config of the other provider", "typed_config is type.googleapis.com/envoy.extensions.private_key_providers.qat.v3alpha.QatPrivateKeyMethodConfig, its factory reads",
 			served(t, "cryptomb", qat(pem, time.Millisecond), nil), nil},
 		{"unknown provider", `provider_name "kae" is not one of`, served(t, "kae", qat(pem, time.Millisecond), nil), nil},
