@@ -92,22 +92,42 @@ function alteredSecret(cp, saved, t, alter) {
   return runTool(cp, ['-from', file, '-key', t.secrets[0].split('=')[1]]);
 }
 
-/** The gateway's policy without its copy operations, applied to the real controller, then restored. */
-async function withoutCopy(cp, certs, t) {
+/** The ValidatingAdmissionPolicyBindings of the EnvoyPatchPolicy guard (live objects). */
+function guardBindings(cp) {
+  const guards = cp.getJson(['validatingadmissionpolicies']).items
+    .filter((v) => v.spec.matchConstraints?.resourceRules?.some((r) => r.resources?.includes('envoypatchpolicies')))
+    .map((v) => v.metadata.name);
+  return cp.getJson(['validatingadmissionpolicybindings']).items.filter((b) => guards.includes(b.spec.policyName));
+}
+
+/**
+ * The gateway's first provider policy altered by `alter` (on its jsonPatches), applied to the
+ * real controller, then restored; `unguarded` takes the guard's bindings away meanwhile (it
+ * denies the mistake at admission). Returns the tool's result once it fails, or after 30 s.
+ */
+async function alteredPolicy(cp, certs, t, alter, unguarded) {
   const policy = cp.getJson(['envoypatchpolicy', t.policies[0].metadata.name, '-n', t.policies[0].metadata.namespace]);
   const altered = clean(policy);
-  altered.spec.jsonPatches = altered.spec.jsonPatches.filter((p) => p.operation.op !== 'copy');
-  cp.kubectl(['replace', '-f', '-'], JSON.stringify(altered));
+  alter(altered.spec.jsonPatches);
+  const bindings = unguarded ? guardBindings(cp) : [];
+  for (const b of bindings) cp.kubectl(['delete', 'validatingadmissionpolicybinding', b.metadata.name]);
   try {
-    return await waitFor('Envoy Gateway to serve the Secret of the policy without the copy', () => {
+    // The apiserver drops a deleted binding within moments, not at once.
+    await waitFor('the altered policy admitted', () => cp.kubectlResult(['replace', '-f', '-'], JSON.stringify(altered)).status === 0, 20000, 1000);
+    return await waitFor('Envoy Gateway to serve the altered policy\'s Secret', () => {
       const r = served(cp, certs, t);
       return r.failed.length ? r : undefined;
     }, 30000, 1000).catch(() => served(cp, certs, t));
   } finally {
     cp.kubectl(['replace', '-f', '-'], JSON.stringify(clean(policy)));
+    if (bindings.length) cp.kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: bindings.map(clean) }));
     await waitFor(`Envoy Gateway to serve ${t.name}'s Secrets as before`, () => served(cp, certs, t).failed.length === 0, 30000, 1000);
   }
 }
+
+const addOf = (patches) => patches.find((p) => p.operation.op === 'add').operation.value.typed_config;
+const misspelt = function misspelt(c) { c.poll_dealy = c.poll_delay; delete c.poll_delay; };
+const below1ms = function below1ms(c) { c.poll_delay = '0.000500s'; };
 
 /**
  * Checks every QAT and CryptoMB gateway of `fleet` (check.js envoyFleet) and runs the negative
@@ -132,12 +152,16 @@ async function providerConfig(cp, objects, fleet) {
   }
   const t = targets[0];
   const saved = path.join(dir, `${t.secrets[0].split('=')[0].replace('/', '_')}.json`);
-  const misspelt = function misspelt(c) { c.poll_dealy = c.poll_delay; delete c.poll_delay; };
-  const below1ms = function below1ms(c) { c.poll_delay = '0.000500s'; };
+  const policy = `${t.policies[0].metadata.namespace}/${t.policies[0].metadata.name}`;
   for (const [name, control] of [
-    [`a policy without the copy operation (${t.policies[0].metadata.name} applied to the real controller)`, () => withoutCopy(cp, certs, t)],
-    ['a misspelt field in typed_config (poll_dealy, in the served Secret)', async () => alteredSecret(cp, saved, t, misspelt)],
-    ['a poll_delay below 1 ms (0.0005s, in the served Secret)', async () => alteredSecret(cp, saved, t, below1ms)],
+    [`a policy without the copy operation (${policy} so altered, applied to the real controller)`,
+      () => alteredPolicy(cp, certs, t, (ps) => ps.splice(0, ps.length, ...ps.filter((p) => p.operation.op !== 'copy')), false)],
+    [`a misspelt field in typed_config (poll_dealy in ${policy}, applied to the real controller with the guard unbound)`,
+      () => alteredPolicy(cp, certs, t, (ps) => misspelt(addOf(ps)), true)],
+    [`a poll_delay below 1 ms (0.0005s in ${policy}, applied to the real controller with the guard unbound)`,
+      () => alteredPolicy(cp, certs, t, (ps) => below1ms(addOf(ps)), true)],
+    ['a misspelt field in typed_config (poll_dealy, in the served Secret fed to the decoder)', async () => alteredSecret(cp, saved, t, misspelt)],
+    ['a poll_delay below 1 ms (0.0005s, in the served Secret fed to the decoder)', async () => alteredSecret(cp, saved, t, below1ms)],
   ]) {
     result.checked++;
     result.failures.push(...await expectFailure(name, control));
