@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs one container of a pod as the kubelet would, inside the pod's network namespace (the caller
-# enters it; see kubelet.js): in a mount namespace of its own, with a root of the host's /usr and
+# Runs one container of a pod as the kubelet would, inside the pod's network namespace and a mount
+# namespace of its own (the caller enters both; see kubelet.js): with a root of the host's /usr and
 # /etc (read-only) in place of the image, the pod's volumes at their mount paths, a private
 # /etc/hosts, /tmp and /dev/shm, and as the container's user with no capabilities.
 # Usage: container.sh <root dir> <mounts file> <uid> <gid> <workdir> -- <command...>
@@ -10,8 +10,7 @@ set -euo pipefail
 root=$1 mounts=$2 uid=$3 gid=$4 workdir=$5
 shift 5
 [ "$1" = -- ] && shift
-# Nothing mounted here reaches the caller's namespace.
-mount --make-rprivate /
+# Nothing mounted here reaches the caller's namespace (unshare --propagation private made sure).
 mount -t tmpfs -o mode=0755 atls-root "$root"
 for d in usr etc; do
   mkdir -p "$root/$d"

@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const CONTAINER_SH = path.join(__dirname, 'container.sh');
-const IP = execFileSync('sh', ['-c', 'command -v ip'], { encoding: 'utf8' }).trim();
+const NSENTER = execFileSync('sh', ['-c', 'command -v nsenter'], { encoding: 'utf8' }).trim();
 const TOOLS_DIR = '/atls/bin';
 const PATH_VAR = `${TOOLS_DIR}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
 
@@ -155,8 +155,9 @@ function startContainer(cp, plan, { netns, dir, logName, hosts, tools = {}, bind
   const mountsFile = path.join(dir, 'mounts');
   fs.writeFileSync(mountsFile, lines.map((l) => l.join('\t')).join('\n') + '\n');
   const env = Object.entries(plan.env).map(([k, v]) => `${k}=${v}`);
-  return cp.spawn(logName, IP, ['netns', 'exec', netns, 'bash', CONTAINER_SH, root, mountsFile, String(plan.uid), String(plan.gid), plan.workdir,
-    '--', '-i', ...env, ...prefix, ...plan.argv]);
+  // nsenter, not `ip netns exec`: that remounts /sys, hiding the cgroup hierarchy from the container.
+  return cp.spawn(logName, NSENTER, [`--net=/run/netns/${netns}`, 'unshare', '--mount', '--propagation', 'private',
+    'bash', CONTAINER_SH, root, mountsFile, String(plan.uid), String(plan.gid), plan.workdir, '--', '-i', ...env, ...prefix, ...plan.argv]);
 }
 
 module.exports = { fieldRef, expand, containerEnv, podVolumes, containerPlan, hostsFile, startContainer };
