@@ -82,12 +82,12 @@ function probe(host, port, servername, reqPath) {
   });
 }
 
-/** GET of a URL reachable from the check's namespace: the body, or '' when nothing answers. */
+/** GET of a URL reachable from the check's namespace: { status, body } (status 0 when nothing answers). */
 function get(url) {
   return new Promise((resolve) => {
-    const req = http.get(url, (res) => { let b = ''; res.on('data', (d) => { b += d; }); res.on('end', () => resolve(res.statusCode === 200 ? b : '')); });
-    req.on('error', () => resolve(''));
-    req.setTimeout(5000, () => { req.destroy(); resolve(''); });
+    const req = http.get(url, (res) => { let body = ''; res.on('data', (d) => { body += d; }); res.on('end', () => resolve({ status: res.statusCode, body })); });
+    req.on('error', () => resolve({ status: 0, body: '' }));
+    req.setTimeout(5000, () => { req.destroy(); resolve({ status: 0, body: '' }); });
   });
 }
 
@@ -143,7 +143,7 @@ function serverInfo(netns) {
 
 /** What the software Envoy `e` serves: probes per listener and the handshake counts around them. */
 async function probeSoftware(e) {
-  const stats = () => get(`http://${e.ip}:${STATS_PORT}/stats/prometheus`);
+  const stats = async () => (await get(`http://${e.ip}:${STATS_PORT}/stats/prometheus`)).body;
   // Ready when each listener completes a handshake (Envoy took its listener, cluster and Secret).
   for (const l of e.listeners) {
     await waitFor(`${l.what} to complete a TLS handshake`, async () => !(await probe(e.ip, l.port, l.hostname, '/ready-check')).error, 30000, 300).catch(() => undefined);
@@ -177,7 +177,7 @@ async function assertEnvoys(cp, envoys) {
   const observed = { software: [], accelerated: [] };
   await waitFor('every Envoy to take its xDS config (/ready on 19003)', async () => {
     const r = await Promise.all(envoys.map((e) => get(`http://${e.ip}:19003/ready`)));
-    return r.every((x) => x !== '') || envoys.some((e) => e.proc.exitCode_ !== undefined);
+    return r.every((x) => x.status === 200) || envoys.some((e) => e.proc.exitCode_ !== undefined);
   }, 60000, 500).catch(() => undefined);
   for (const e of envoys.filter((x) => !x.kind)) {
     const p = await probeSoftware(e);
