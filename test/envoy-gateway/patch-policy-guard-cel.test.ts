@@ -168,7 +168,7 @@ function corpus(): Case[] {
 
 /**
  * Property: a policy is admitted exactly when each of its patches is admitted on its own, in any
- * order and number. Patches come from the single-patch cases above (fixed seed: stable names).
+ * order and number. Patches come from the single-patch cases above (the same 100 lists on every run: stable names).
  */
 function composed(cases: Case[]): Case[] {
   const atoms = cases
