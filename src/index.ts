@@ -18,3 +18,4 @@ export * from './qat-host-prep';
 export * from './qat-node-prep';
 export * from './handshake-benchmark';
 export * from './argo-cd-sync-waves';
+export * from './benchmark/handshake-check';
