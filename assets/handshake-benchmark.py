@@ -89,7 +89,7 @@ def run_load(cfg, target):
         # target still gets its row, with the requests fortio reported failed and why.
         log("== %s: fortio exited %d" % (target["name"], status))
         return {
-            "target": target["name"], "client": INDEX, "qps": 0.0, "p50": float("nan"), "p99": float("nan"),
+            "target": target["name"], "client": INDEX, "qps": 0.0, "p50": None, "p99": None,
             "errors": len(failed), "cpu": used, "failure": failure_reason(failed, status),
         }
     with open(out) as f:
