@@ -161,7 +161,9 @@ export class AcceleratedTlsGateway extends Construct {
 
   /** @internal Every listener as a post-deploy check addresses it: name, port, SNI and Secret. */
   public _checkedListeners(): { name: string; port: number; hostname?: string; secretName: string; secretNamespace: string }[] {
-    return this.listeners.map((l) => ({ name: l.name, port: l.port, hostname: l.hostname, secretName: l.certificate.secretName, secretNamespace: l.secretNamespace }));
+    return this.listeners.map((l) => ({
+      name: l.name, port: l.port, hostname: l.hostname, secretName: l.certificate.secretName, secretNamespace: l.secretNamespace,
+    }));
   }
 
   /** This gateway's synth-time rules: what its provider needs of the app, its certificates and their fit. */

@@ -58,12 +58,20 @@ beforeAll(async () => {
   resets = reset.resets;
   const closed = await freePort('127.0.0.1'); // nothing listens there
   const port: Record<string, number> = {
-    'eg-software': healthy.port, 'eg-software-cryptomb': healthy.port,
-    'eg-qat': reset.port, 'eg-cryptomb': reset.port, 'eg-qat-reset': reset.port, 'eg-qat-down': closed,
+    'eg-software': healthy.port,
+    'eg-software-cryptomb': healthy.port,
+    'eg-qat': reset.port,
+    'eg-cryptomb': reset.port,
+    'eg-qat-reset': reset.port,
+    'eg-qat-down': closed,
   };
   const api = await fakeKubeApi({
-    'eg-software': '127.0.0.2', 'eg-software-cryptomb': '127.0.0.2', 'eg-qat': '127.0.0.3', 'eg-cryptomb': '127.0.0.4',
-    'eg-qat-reset': '127.0.0.5', 'eg-qat-down': '127.0.0.6',
+    'eg-software': '127.0.0.2',
+    'eg-software-cryptomb': '127.0.0.2',
+    'eg-qat': '127.0.0.3',
+    'eg-cryptomb': '127.0.0.4',
+    'eg-qat-reset': '127.0.0.5',
+    'eg-qat-down': '127.0.0.6',
   });
   let handshakes = 0;
   const stats = await fakeStats({
@@ -78,8 +86,12 @@ beforeAll(async () => {
   fs.writeFileSync(file, JSON.stringify({ ...config, targets: config.targets.map((t: any) => ({ ...t, host: 'localhost', port: port[t.name] })) }));
   fs.mkdirSync(path.join(tmp, 'cgroup'));
   run = await runScript(tmp, 'benchmark.py', {
-    ATLS_CONFIG: file, ATLS_FORTIO: fortio, ATLS_RESULTS: path.join(tmp, 'results'), ATLS_KUBE_API: `http://127.0.0.1:${api.port}`,
-    ATLS_STATS_PORT: String(stats), ATLS_CGROUP: path.join(tmp, 'cgroup'),
+    ATLS_CONFIG: file,
+    ATLS_FORTIO: fortio,
+    ATLS_RESULTS: path.join(tmp, 'results'),
+    ATLS_KUBE_API: `http://127.0.0.1:${api.port}`,
+    ATLS_STATS_PORT: String(stats),
+    ATLS_CGROUP: path.join(tmp, 'cgroup'),
   });
   if (process.env.ATLS_SHOW_TABLE) console.log(run.stdout);
 }, 600_000);

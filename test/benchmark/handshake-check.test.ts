@@ -101,8 +101,15 @@ test('options: no Argo CD hook, timeouts, resources, image, name; merged gateway
   const b = gw(chart, 'b', KeyProvider.software(), [{ hostname: 'b.example.com', port: 8443, certificate: bCert, backend: BACKEND }],
     { ...merged, createGatewayClass: false });
   new HandshakeCheck(chart, 'check', {
-    gateways: [a, b], argoCdHook: false, name: 'edge-check', handshakeTimeout: Duration.seconds(3), activeDeadline: Duration.minutes(2),
-    ttlAfterFinished: Duration.seconds(0), cpu: Cpu.millis(250), memory: Size.mebibytes(128), image: 'registry.example/python:3',
+    gateways: [a, b],
+    argoCdHook: false,
+    name: 'edge-check',
+    handshakeTimeout: Duration.seconds(3),
+    activeDeadline: Duration.minutes(2),
+    ttlAfterFinished: Duration.seconds(0),
+    cpu: Cpu.millis(250),
+    memory: Size.mebibytes(128),
+    image: 'registry.example/python:3',
   });
   const objects = synthApp(app);
   const job = find(objects, 'Job', 'edge-check');
