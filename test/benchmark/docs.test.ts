@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import * as YAML from 'yaml';
+import * as library from '../../src';
 
 const DOC = path.join(__dirname, '..', '..', 'docs', 'benchmark-check.md');
 
@@ -17,7 +18,7 @@ test('the TypeScript example of docs/benchmark-check.md synthesizes a HandshakeC
   process.env.CDK8S_OUTDIR = out;
   try {
     // The package name resolves to the library's source; everything else as usual.
-    const load = (name: string) => (name === 'cdk8s-accelerated-tls' ? require('../../src') : require(name));
+    const load = (name: string) => (name === 'cdk8s-accelerated-tls' ? library : require(name)); // eslint-disable-line @typescript-eslint/no-require-imports
     new Function('require', 'exports', js)(load, {});
     const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(out, 'check.k8s.yaml'), 'utf8')).map((d) => d.toJSON());
     const job = objects.find((o) => o.kind === 'Job');
