@@ -113,8 +113,11 @@ def peer_results(clients):
 def combine(parts):
     """Clients' numbers for one target: throughput and errors summed, latency and CPU of the worst."""
     cpus = [p["cpu"] for p in parts]
+
+    def worst(key):  # a client that completed nothing has no latency
+        return max((p[key] for p in parts if p[key] is not None), default=None)
     return {
         "clients": len(parts), "qps": sum(p["qps"] for p in parts), "errors": sum(p["errors"] for p in parts),
-        "p50": max(p["p50"] for p in parts), "p99": max(p["p99"] for p in parts),
+        "p50": worst("p50"), "p99": worst("p99"),
         "cpu": None if None in cpus else max(cpus),
     }

@@ -5,7 +5,7 @@ import { benchmarkContainers } from './pod';
 import { AppRegistry } from '../core/app-registry';
 import { HANDSHAKE_BENCHMARK_ASSET, HANDSHAKE_BENCHMARK_MODULES, readAsset } from '../core/assets';
 import { cpuCores } from '../core/names';
-import { PSA_ENFORCE } from '../core/pod-security';
+import { PSA_ENFORCE, restrictedPod } from '../core/pod-security';
 import { Finding, finding, ruleError } from '../core/rules';
 import { checkCpu, checkHostname, checkImage, checkInt, checkLabel, checkPositiveInt, mebibytes } from '../core/validation';
 import { AcceleratedTlsGateway } from '../gateway/accelerated-tls-gateway';
@@ -185,6 +185,8 @@ export class HandshakeBenchmark extends Construct {
           name: targets.filter((o) => o.name === gw.name).length > 1 ? `${gw.namespace}-${gw.name}` : gw.name,
           provider: gw.provider.kind,
           keyType: t.keyType ?? null,
+          // The xDS name of the loaded listener's Secret: a rejected update of it explains a target that serves nothing.
+          secret: t.secret,
           host: `${gw.envoyServiceName}.${gw.envoyNamespace}.svc`,
           port: t.port,
           envoyNamespace: gw.envoyNamespace,
@@ -243,7 +245,7 @@ export class HandshakeBenchmark extends Construct {
           spec: {
             serviceAccountName: this.name,
             restartPolicy: 'Never',
-            securityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: UID, seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: restrictedPod(UID),
             affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: this.antiAffinity() } },
             ...(props.nodeSelector ? { nodeSelector: props.nodeSelector } : {}),
             ...(props.tolerations?.length ? { tolerations: props.tolerations } : {}),

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { RESTRICTED_CONTAINER } from '../core/pod-security';
 import { Versions } from '../core/versions';
 
 /** @internal What the containers of a HandshakeBenchmark client pod are made of. */
@@ -12,11 +13,7 @@ export interface BenchmarkContainerOptions {
   readonly toolsImage?: string;
 }
 
-const SECURITY_CONTEXT: k8s.SecurityContext = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: ['ALL'] },
-};
+const SECURITY_CONTEXT = RESTRICTED_CONTAINER;
 
 /**
  * @internal The init containers, container and volumes of a client pod: fortio's image has no

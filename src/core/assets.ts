@@ -29,4 +29,8 @@ export const QAT_HOST_PREP_ASSET = 'qat-host-prep.sh';
 /** The HandshakeBenchmark Job's script (Python 3, standard library only). */
 export const HANDSHAKE_BENCHMARK_ASSET = 'handshake-benchmark.py';
 /** The modules the benchmark script imports from its own directory. */
-export const HANDSHAKE_BENCHMARK_MODULES = ['handshake_kube.py', 'handshake_evidence.py', 'handshake_clients.py'];
+export const HANDSHAKE_BENCHMARK_MODULES = ['handshake_kube.py', 'handshake_evidence.py', 'handshake_health.py', 'handshake_clients.py'];
+/** The HandshakeCheck Job's script (Python 3, standard library only). */
+export const HANDSHAKE_CHECK_ASSET = 'handshake-check.py';
+/** The modules the check script imports from its own directory (shared with the benchmark). */
+export const HANDSHAKE_CHECK_MODULES = ['handshake_kube.py', 'handshake_evidence.py', 'handshake_health.py'];

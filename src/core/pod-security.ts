@@ -13,3 +13,15 @@ export function privilegedNamespace(scope: Construct, name: string, reason: stri
     metadata: { name, labels: { [PSA_ENFORCE]: 'privileged' }, annotations: { [PSA_REASON]: reason } },
   });
 }
+
+/** @internal A container Pod Security `restricted` admits: no privilege escalation, no capabilities, read-only root. */
+export const RESTRICTED_CONTAINER: k8s.SecurityContext = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+};
+
+/** @internal A pod Pod Security `restricted` admits: non-root uid and gid, RuntimeDefault seccomp. */
+export function restrictedPod(uid: number): k8s.PodSecurityContext {
+  return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } };
+}

@@ -39,6 +39,7 @@ export const RULE_CATALOG = {
   'ATLS-QAT002': { level: 'error', acknowledgeable: false, description: 'QAT device plugin and host preparation settings must be valid (flags, PCI ids, uid, memlock, node selector).' },
   'ATLS-BENCH001': { level: 'error', acknowledgeable: true, description: 'A benchmarked accelerated gateway needs a software KeyProvider baseline of the same shape and placement (QAT: onQatNodes) among the targets.' },
   'ATLS-BENCH002': { level: 'error', acknowledgeable: false, description: 'HandshakeBenchmark props must be valid: targets, hostname, concurrency, duration, qps, client resources, images.' },
+  'ATLS-CHECK001': { level: 'error', acknowledgeable: false, description: 'HandshakeCheck props must be valid: gateways, a namespace holding every listener\'s certificate Secret (a pod mounts Secrets of its own namespace only), timeouts, resources, image.' },
   'ATLS-GRD001': { level: 'error', acknowledgeable: false, description: 'EnvoyPatchPolicyGuard props must be valid: exempt namespaces are distinct DNS-1123 labels, allowed patches non-empty CEL conditions with balanced brackets and quotes.' },
   'ATLS-ARGO001': { level: 'error', acknowledgeable: false, description: 'ArgoCdSyncWaves waves are integers, the custom resources\' above the CRDs\'.' },
 } as const satisfies Record<string, RuleDefinition>;

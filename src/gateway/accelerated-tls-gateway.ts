@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { GatewayChecks } from './checks';
 import { envoyProxySpec, EnvoySizing, resolveEnvoy } from './envoy-proxy-spec';
 import { addKeyProviderPolicy } from './key-provider-policy';
-import { ResolvedListener, resolveListeners } from './listeners';
+import { ResolvedListener, resolveListeners, secretKey } from './listeners';
 import { AcceleratedTlsGatewayProps, EnvoyOptions } from './props';
 import { addCertificateObjects, addGateway, addReferenceGrants, addRoute } from './routes';
 import { AppRegistry } from '../core/app-registry';
@@ -153,10 +153,17 @@ export class AcceleratedTlsGateway extends Construct {
     };
   }
 
-  /** @internal The listener a benchmark targets (the first) and the labels of the Envoy pods. */
-  public _benchmarkTarget(): { port: number; hostname?: string; keyType?: string; podLabels: { [key: string]: string } } {
+  /** @internal The listener a benchmark targets (the first), its Secret's xDS name and the labels of the Envoy pods. */
+  public _benchmarkTarget(): { port: number; hostname?: string; keyType?: string; secret: string; podLabels: { [key: string]: string } } {
     const l = this.listeners[0];
-    return { port: l.port, hostname: l.hostname, keyType: l.certificate.keyAlgorithm?.type, podLabels: { ...this.podLabels } };
+    return { port: l.port, hostname: l.hostname, keyType: l.certificate.keyAlgorithm?.type, secret: secretKey(l), podLabels: { ...this.podLabels } };
+  }
+
+  /** @internal Every listener as a post-deploy check addresses it: name, port, SNI and Secret. */
+  public _checkedListeners(): { name: string; port: number; hostname?: string; secretName: string; secretNamespace: string }[] {
+    return this.listeners.map((l) => ({
+      name: l.name, port: l.port, hostname: l.hostname, secretName: l.certificate.secretName, secretNamespace: l.secretNamespace,
+    }));
   }
 
   /** This gateway's synth-time rules: what its provider needs of the app, its certificates and their fit. */

@@ -191,7 +191,7 @@ beforeAll(async () => {
   const { scripts, config } = synthesized();
   base = config;
   // The ConfigMap's files, as the Job mounts them in /config: the script and its modules.
-  expect(Object.keys(scripts).sort()).toEqual(['benchmark.py', 'handshake_clients.py', 'handshake_evidence.py', 'handshake_kube.py']);
+  expect(Object.keys(scripts).sort()).toEqual(['benchmark.py', 'handshake_clients.py', 'handshake_evidence.py', 'handshake_health.py', 'handshake_kube.py']);
   for (const [name, content] of Object.entries(scripts)) fs.writeFileSync(path.join(tmp, name), content);
   fs.writeFileSync(path.join(tmp, 'token'), 'test-token\n');
   // The script's cgroup: the machine's real CPU usage counter (v2 or v1), but no quota files, so

@@ -4,10 +4,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assetPath, HANDSHAKE_BENCHMARK_ASSET, HANDSHAKE_BENCHMARK_MODULES, QAT_HOST_PREP_ASSET, readAsset } from '../../src/core/assets';
+import {
+  assetPath, HANDSHAKE_BENCHMARK_ASSET, HANDSHAKE_BENCHMARK_MODULES, HANDSHAKE_CHECK_ASSET, HANDSHAKE_CHECK_MODULES, QAT_HOST_PREP_ASSET, readAsset,
+} from '../../src/core/assets';
 
 const ROOT = path.join(__dirname, '..', '..');
-const ASSETS = [QAT_HOST_PREP_ASSET, HANDSHAKE_BENCHMARK_ASSET, ...HANDSHAKE_BENCHMARK_MODULES];
+const PYTHON = [...new Set([HANDSHAKE_BENCHMARK_ASSET, ...HANDSHAKE_BENCHMARK_MODULES, HANDSHAKE_CHECK_ASSET, ...HANDSHAKE_CHECK_MODULES])];
+const ASSETS = [QAT_HOST_PREP_ASSET, ...PYTHON];
 
 test('every asset is read from the assets/ directory at the package root', () => {
   for (const name of ASSETS) {
@@ -26,13 +29,13 @@ test('the npm package lists every asset (so the wheel embeds them too)', () => {
   expect(files.some((f) => f.includes('__pycache__'))).toBe(false);
 });
 
-test('the benchmark script byte-compiles (Python 3), and a broken copy does not', () => {
+test('the Python scripts and modules byte-compile (Python 3), and a broken copy does not', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atls-assets-'));
   try {
     const compile = (src: string) => spawnSync('python3', ['-c',
       'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)',
       src, path.join(tmp, 'out.pyc')], { encoding: 'utf8' });
-    for (const name of [HANDSHAKE_BENCHMARK_ASSET, ...HANDSHAKE_BENCHMARK_MODULES]) {
+    for (const name of PYTHON) {
       const ok = compile(assetPath(name));
       expect(ok.stderr).toBe('');
       expect(ok.status).toBe(0);
@@ -48,4 +51,5 @@ test('the benchmark script byte-compiles (Python 3), and a broken copy does not'
 test('each script starts with the shebang of its interpreter', () => {
   expect(readAsset(QAT_HOST_PREP_ASSET).startsWith('#!/usr/bin/env bash\n')).toBe(true);
   expect(readAsset(HANDSHAKE_BENCHMARK_ASSET).startsWith('#!/usr/bin/env python3\n')).toBe(true);
+  expect(readAsset(HANDSHAKE_CHECK_ASSET).startsWith('#!/usr/bin/env python3\n')).toBe(true);
 });
