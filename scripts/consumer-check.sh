@@ -7,7 +7,10 @@
 # - every complete TypeScript example of the README and docs/ (a ```ts block starting with an
 #   import; scripts/consumer/snippets.js), and values from cdk8s-plus-33 (scripts/consumer/plus33.ts),
 #   compile with the project's tsc settings and synthesize; an incomplete example does not compile.
-# Needs the npm registry.
+# Needs the npm registry. The consumer's dependency tree is locked (scripts/consumer/package-lock.json)
+# so that a run does not depend on the registry's newest transitive releases; after a change to
+# scripts/consumer/package.json, regenerate it there with
+#   npm install --package-lock-only --before=<a date a few days back>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -21,7 +24,7 @@ tgz=$(ls "$work"/cdk8s-accelerated-tls-*.tgz)
 
 app="$work/app"
 mkdir "$app"
-cp scripts/consumer/package.json scripts/consumer/tsconfig.json scripts/consumer/plus33.ts "$app/"
+cp scripts/consumer/package.json scripts/consumer/package-lock.json scripts/consumer/tsconfig.json scripts/consumer/plus33.ts "$app/"
 # The README's first TypeScript block, byte for byte, and the template's test beside it (the
 # cdk8s-cli of our devDependencies is the one scripts/consumer/package.json describes).
 node scripts/consumer/readme-example.js README.md > "$app/main.ts"
@@ -37,7 +40,7 @@ grep -q '^readme-1 ' "$work/snippets.txt" || fail 'no complete TypeScript exampl
 grep -l 'new ArgoCdSyncWaves' "$app"/snippets/*.ts > /dev/null || fail 'no complete ArgoCdSyncWaves example in the docs'
 
 cd "$app"
-npm install --no-audit --no-fund --loglevel=error > npm.log 2>&1 || { cat npm.log; exit 1; }
+npm ci --no-audit --no-fund --loglevel=error > npm.log 2>&1 || { cat npm.log; exit 1; }
 npm install --no-audit --no-fund --loglevel=error "$tgz" >> npm.log 2>&1 || { cat npm.log; exit 1; }
 echo "consumer: $(node -p 'const v = (p) => require(p + "/package.json").version; ["cdk8s", "cdk8s-plus-33", "cdk8s-plus-28", "constructs", "typescript", "@types/node", "jest", "ts-jest"].map((p) => p + " " + v(p)).join(", ")')"
 
