@@ -62,7 +62,7 @@ project.compileTask.exec('tsc -p tsconfig.declarations.json');
 
 // The suites `npx projen test` leaves out: cel-go over the guard's CEL, the benchmark script against
 // fortio, shellcheck. The binaries and the linters' venv go into .cache/tools (see test/tools.config.js).
-project.addTask('test:tools', {
+const testTools = project.addTask('test:tools', {
   description: 'The test suites that build Go tools or install linters into .cache/tools (cel-go, fortio, shellcheck)',
   exec: 'jest --ci --config test/tools.config.js',
   receiveArgs: true,
@@ -84,6 +84,7 @@ project.addTask('upstream', {
 
 // A release runs every test: missing upstream data fails it instead of skipping tests.
 project.tasks.tryFind('release')?.env('ATLS_REQUIRE_UPSTREAM', '1');
+project.tasks.tryFind('release')?.spawn(testTools);
 
 // The example app (the private key provider task's scenario), compiled to JS and synthesized into dist/manifests/.
 project.addTask('example', {
