@@ -1,6 +1,6 @@
 // The GitHub workflows (build on pull requests, release on main, upgrade-main) and how they
 // publish: npm and PyPI through trusted publishing (OIDC, `id-token: write`), never a stored token.
-// docs/releasing.md names what a maintainer registers; test/app/release.test.ts holds both to it.
+// docs/releasing.md names what a maintainer registers; test/app/release.tools.test.ts holds both to it.
 import { github, JsonPatch } from 'projen';
 import type { cdk8s } from 'projen';
 
