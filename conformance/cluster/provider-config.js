@@ -134,6 +134,7 @@ const below1ms = function below1ms(c) { c.poll_delay = '0.000500s'; };
  * controls on the first; returns an assertion result (one check per Secret and per control).
  */
 async function providerConfig(cp, objects, fleet) {
+  const t0 = Date.now();
   const dir = fs.mkdtempSync(path.join(cp.dir, 'xds-provider-check-'));
   const certs = path.join(dir, 'certs');
   fs.mkdirSync(certs);
@@ -166,6 +167,7 @@ async function providerConfig(cp, objects, fleet) {
     result.checked++;
     result.failures.push(...await expectFailure(name, control));
   }
+  console.log(`    xds-provider-check: ${targets.length} gateway(s), ${result.checked} checks in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   return result;
 }
 
