@@ -11,7 +11,7 @@ const { runHandshakeCheck, handshakeCheckLines } = require('./handshake-check-ru
 const { securityContextMerge, mergedOver, OVERRIDE } = require('./security-context');
 const { expectFailure } = require('./negative');
 
-const BENCHMARK_GROUP = 'benchmark: the synthesized HandshakeBenchmark against the real software Envoys';
+const BENCHMARK_GROUP = 'benchmark: the synthesized HandshakeBenchmark against the real Envoys (the standard build\'s QAT and CryptoMB rows: rejected)';
 const NEGATIVE_GROUP = 'negative controls: each makes its assertion fail';
 const CHECK_GROUP = 'HandshakeCheck Jobs: pass every software listener, fail every QAT and CryptoMB one with Envoy\'s message';
 

@@ -1,7 +1,9 @@
-// The cluster check's judgement of a HandshakeCheck run (conformance/cluster/handshake-check-run.js)
-// on output shaped as the script prints it: software listeners must pass, QAT and CryptoMB ones
-// (the standard build) must fail with Envoy's message, and the exit status must follow.
+// The cluster check's judgement of the HandshakeCheck and HandshakeBenchmark runs on the standard
+// build (conformance/cluster/handshake-check-run.js, benchmark-run.js), on output shaped as the
+// scripts print it: software listeners and targets must be served; QAT and CryptoMB ones must
+// fail, or come out rejected, with Envoy's message; exit statuses must follow.
 /* eslint-disable @typescript-eslint/no-require-imports */
+const B = require('../conformance/cluster/benchmark-run');
 const H = require('../conformance/cluster/handshake-check-run');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -40,4 +42,26 @@ test('negative controls: a software failure, a rejection without Envoy\'s messag
   expect(bad(output.replace(rejected('eg-cryptomb', 'cryptomb'), rejected('eg-cryptomb', 'qat')))).toHaveLength(1);
   expect(bad(output.split('\n').slice(0, 2).join('\n'))).toEqual(['eg-cryptomb/tls-443 www.example.com:443: no line']);
   expect(bad(output, 0)).toEqual(['the check exited 0, want 1']);
+});
+
+const TABLE = [
+  'HANDSHAKE BENCHMARK (c=8 qps=0 t=10s keepalive=false sni=www.example.com clients=1 cpu=2)',
+  'target       provider  clients  qps    p50 ms  p99 ms  ratio     errors  handshakes  client cpu  accelerated',
+  'eg-software  software  1        631.1  11.54   23.05   baseline  0       6722        40%         software (baseline)',
+  'eg-qat       qat       1        0.0    -       -       -         8       -           1%          rejected (Envoy rejected the Secret: Failed to load private key provider: qat)',
+  '',
+].join('\n');
+const bench = (output: string) => B.benchmarkRows({
+  exit: 0, output, results: { 'eg-software': { DurationHistogram: { Count: 6714 } } },
+  config: { concurrency: 8, targets: [{ name: 'eg-software', provider: 'software' }, { name: 'eg-qat', provider: 'qat' }] },
+}).failures;
+
+test('the benchmark on the standard build: the software row served, the QAT row rejected with Envoy\'s message', () => {
+  expect(bench(TABLE)).toEqual([]);
+});
+
+test('negative controls: a QAT row that is "unknown", or that served requests, fails', () => {
+  expect(bench(TABLE.replace(/rejected \(.*\)/, 'unknown (no handshake completed: Unable to TLS connect: connection reset by peer)')))
+    .toEqual([expect.stringMatching(/^eg-qat: verdict "unknown .*", want "rejected \(Envoy rejected the Secret: Failed to load private key provider: qat\)"$/)]);
+  expect(bench(TABLE.replace('0.0    -       -       -         8', '0.0    -       -       -         0'))).toEqual(['eg-qat: qps 0.0 with 0 errors, want 0.0 with errors']);
 });
