@@ -51,8 +51,10 @@ const TABLE = [
   'eg-qat       qat       1        0.0    -       -       -         8       -           1%          rejected (Envoy rejected the Secret: Failed to load private key provider: qat)',
   '',
 ].join('\n');
-const bench = (output: string) => B.benchmarkRows({
-  exit: 0, output, results: { 'eg-software': { DurationHistogram: { Count: 6714 } } },
+const bench = (table: string) => B.benchmarkRows({
+  exit: 0,
+  output: table,
+  results: { 'eg-software': { DurationHistogram: { Count: 6714 } } },
   config: { concurrency: 8, targets: [{ name: 'eg-software', provider: 'software' }, { name: 'eg-qat', provider: 'qat' }] },
 }).failures;
 

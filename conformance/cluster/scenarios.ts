@@ -52,11 +52,20 @@ const SCENARIOS: Record<string, (app: App) => void> = {
     const provider = KeyProvider.qat({ pollDelay: Duration.millis(1), fallback: true });
     const backend = { serviceName: 'backend', port: 3000 };
     new AcceleratedTlsGateway(chart, 'www', {
-      namespace: 'merged', name: 'www', gatewayClassName: 'atls-merged', mergeGateways: true, provider,
+      namespace: 'merged',
+      name: 'www',
+      gatewayClassName: 'atls-merged',
+      mergeGateways: true,
+      provider,
       listeners: [{ hostname: 'www.example.com', certificate: cert('www-cert'), backend }],
     });
     new AcceleratedTlsGateway(chart, 'api', {
-      namespace: 'merged', name: 'api', gatewayClassName: 'atls-merged', mergeGateways: true, createGatewayClass: false, provider,
+      namespace: 'merged',
+      name: 'api',
+      gatewayClassName: 'atls-merged',
+      mergeGateways: true,
+      createGatewayClass: false,
+      provider,
       listeners: [{ hostname: 'api.example.com', certificate: cert('api-cert'), backend }],
     });
   },
@@ -68,7 +77,10 @@ const SCENARIOS: Record<string, (app: App) => void> = {
     const chart = new Chart(app, 'https');
     namespaceWithBackend(chart, 'https');
     const listeners = ['a', 'b'].map((h) => ({
-      name: `https-${h}`, protocol: ListenerProtocol.HTTPS, hostname: `${h}.example.com`, certificate: cert(`${h}-cert`),
+      name: `https-${h}`,
+      protocol: ListenerProtocol.HTTPS,
+      hostname: `${h}.example.com`,
+      certificate: cert(`${h}-cert`),
       backend: { serviceName: 'backend', port: 3000 },
     }));
     new AcceleratedTlsGateway(chart, 'gw', { namespace: 'https', name: 'web', provider: KeyProvider.cryptoMb({ fallback: true }), listeners });
@@ -81,7 +93,9 @@ const SCENARIOS: Record<string, (app: App) => void> = {
     const chart = new Chart(app, 'existing-nfd');
     namespaceWithBackend(chart, 'existing-nfd');
     new AcceleratedTlsGateway(chart, 'gw', {
-      namespace: 'existing-nfd', name: 'edge', provider: KeyProvider.cryptoMb({ fallback: true }),
+      namespace: 'existing-nfd',
+      name: 'edge',
+      provider: KeyProvider.cryptoMb({ fallback: true }),
       listeners: [{ hostname: 'edge.example.com', certificate: cert('edge-cert'), backend: { serviceName: 'backend', port: 3000 } }],
     });
   },
