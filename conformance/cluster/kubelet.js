@@ -155,6 +155,10 @@ function startContainer(cp, plan, { netns, dir, logName, hosts, tools = {}, bind
   const mountsFile = path.join(dir, 'mounts');
   fs.writeFileSync(mountsFile, lines.map((l) => l.join('\t')).join('\n') + '\n');
   const env = Object.entries(plan.env).map(([k, v]) => `${k}=${v}`);
+  // The container's stdout and stderr are its own: it may reopen them (Envoy's access log is /dev/stdout).
+  const log = path.join(cp.logs, `${logName}.log`);
+  fs.appendFileSync(log, '');
+  fs.chownSync(log, plan.uid, plan.gid);
   // nsenter, not `ip netns exec`: that remounts /sys, hiding the cgroup hierarchy from the container.
   return cp.spawn(logName, NSENTER, [`--net=/run/netns/${netns}`, 'unshare', '--mount', '--propagation', 'private',
     'bash', CONTAINER_SH, root, mountsFile, String(plan.uid), String(plan.gid), plan.workdir, '--', '-i', ...env, ...prefix, ...plan.argv]);

@@ -12,7 +12,7 @@ echo "--- building (or reusing) the Go tools"
 bin=$(bash conformance/cluster/build-tools.sh | tail -n 1)
 # The Envoy the check runs is the release the library pins for its contrib image.
 envoy_pin=$(node -p 'require("./lib").Versions.ENVOY')
-envoy_version=$("$bin/envoy" --version)
+envoy_version=$("$bin/envoy" --version | tr -s "\n" " ")
 case "$envoy_version" in
   */"${envoy_pin#v}"/*) echo "Envoy: $envoy_version" ;;
   *) echo "Versions.ENVOY is $envoy_pin, but the cluster check's Envoy reports '$envoy_version' (ENVOY_WHEEL_VERSION in conformance/cluster/tools.env)" >&2; exit 1 ;;
