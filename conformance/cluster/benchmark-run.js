@@ -74,6 +74,7 @@ async function runBenchmark(cp, net, job, envoys, { bin, work }) {
   const cg = containerCgroup(`atls-benchmark-${process.pid}`, cores(plan.resources?.limits?.cpu ?? 1));
   const binds = [[py.prefix, py.prefix], ...Object.entries(cg.dirs).map(([c, d]) => [d, c ? `/sys/fs/cgroup/${c}` : '/sys/fs/cgroup'])];
   const proc = startContainer(cp, plan, { netns, dir, logName: 'benchmark', hosts: hostsFile(pod, hosts), tools: { python3: py.exe }, binds, cgroups: cg.procs });
+  proc.runsToCompletion = true;
   try {
     const limit = Date.now() + (job.spec.activeDeadlineSeconds ?? 600) * 1000;
     while (proc.exitCode_ === undefined && Date.now() < limit) await sleep(500);

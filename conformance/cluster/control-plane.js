@@ -175,9 +175,9 @@ class ControlPlane {
     await Promise.all(running.map((p) => p.exited));
   }
 
-  /** Names of the processes that died on their own. */
+  /** Names of the processes that died on their own (not those meant to finish, as a Job's container). */
   crashed() {
-    return this.started.filter((p) => p.exitCode_ !== undefined && !p.stopped).map((p) => `${p.name} (exit ${p.exitCode_})`);
+    return this.started.filter((p) => p.exitCode_ !== undefined && !p.stopped && !p.runsToCompletion).map((p) => `${p.name} (exit ${p.exitCode_})`);
   }
 }
 

@@ -12,6 +12,7 @@ const { waitFor } = require('./control-plane');
 const { probe } = require('./dataplane');
 
 const MINIMAL_IP = '10.244.254.2';
+const MINIMAL_LOG_IP = '10.244.254.3';
 const ROUNDS = Number(process.env.ATLS_CLUSTER_BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.ATLS_CLUSTER_BENCH_SECONDS ?? 10);
 const FORTIO_FLAGS = ['-c', '8', '-qps', '0', '-keepalive=false'];
@@ -19,11 +20,11 @@ const ENVOY_CORE = '0';
 const CLIENT_CORE = '1';
 
 /** A TLS listener with the certificate's files, a TCP proxy to one backend: nothing else. */
-function minimalConfig(backend, accessLog) {
+function minimalConfig(backend, accessLog) { // accessLog: TcpProxy access_log entries, verbatim
   const [address, port] = [backend.slice(0, backend.lastIndexOf(':')), Number(backend.slice(backend.lastIndexOf(':') + 1))];
   const tcpProxy = {
     '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', 'stat_prefix': 'tls', 'cluster': 'backend',
-    ...(accessLog ? { access_log: [{ name: 'envoy.access_loggers.file', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog', 'path': '/dev/stdout', 'log_format': { json_format: accessLog } } }] } : {}),
+    ...(accessLog ? { access_log: accessLog } : {}),
   };
   return {
     admin: { address: { socket_address: { address: '127.0.0.1', port_value: 19000 } } },
@@ -74,42 +75,51 @@ async function dataPlaneCost(cp, net, envoys, { bin, work }) {
   if (!ours) return ['data-plane cost: no software Envoy with one listener on 10443'];
   const l = ours.listeners[0];
   const dir = path.join(work, 'envoy-minimal');
-  const cfgDir = path.join(dir, 'config');
-  fs.mkdirSync(cfgDir, { recursive: true });
-  fs.writeFileSync(path.join(cfgDir, 'envoy.json'), JSON.stringify(minimalConfig(l.endpoints[0])));
   const secret = l.gateway.spec.listeners[0].tls.certificateRefs[0];
   const s = cp.getJson(['secret', secret.name, '-n', secret.namespace ?? l.gateway.metadata.namespace]);
   const certDir = path.join(dir, 'certs');
   fs.mkdirSync(certDir, { recursive: true });
   for (const k of ['tls.crt', 'tls.key']) fs.writeFileSync(path.join(certDir, k), Buffer.from(s.data[k], 'base64'), { mode: 0o644 });
-  const netns = net.addPod('envoy-minimal', MINIMAL_IP);
-  const plan = { ...ours.plan, argv: ['envoy', '-c', '/config/envoy.json', '--concurrency', '1', '--log-level', 'warn'],
-    mounts: [{ src: cfgDir, dst: '/config', ro: true }, { src: certDir, dst: '/certs', ro: true }] };
-  const minimal = startContainer(cp, plan, { netns, dir, logName: 'envoy-minimal', hosts: hostsFile({ metadata: { name: 'envoy-minimal' }, status: {} }),
-    tools: { envoy: path.join(bin, 'envoy') }, prefix: ['taskset', '-c', ENVOY_CORE] });
+  // The access log the rendered TLS listener writes (one JSON line per connection), from its config dump.
+  const dump = JSON.parse(execFileSync('ip', ['netns', 'exec', ours.netns, 'curl', '-s', '--max-time', '10',
+    'http://127.0.0.1:19000/config_dump?resource=dynamic_listeners'], { encoding: 'utf8' }));
+  const rendered = dump.configs.map((c) => c.active_state?.listener).find((x) => x?.address?.socket_address?.port_value === 10443);
+  const accessLog = rendered?.filter_chains?.[0]?.filters?.find((f) => f.name === 'envoy.filters.network.tcp_proxy')?.typed_config?.access_log;
+  const variants = [['minimal', MINIMAL_IP, undefined], ...(accessLog ? [['minimal + access log', MINIMAL_LOG_IP, accessLog]] : [])];
+  const procs = variants.map(([name, ip, log], i) => {
+    const vdir = path.join(dir, `v${i}`);
+    const vcfg = path.join(vdir, 'config');
+    fs.mkdirSync(vcfg, { recursive: true });
+    fs.writeFileSync(path.join(vcfg, 'envoy.json'), JSON.stringify(minimalConfig(l.endpoints[0], log)));
+    const plan = { ...ours.plan, argv: ['envoy', '-c', '/config/envoy.json', '--concurrency', '1', '--log-level', 'warn'],
+      mounts: [{ src: vcfg, dst: '/config', ro: true }, { src: certDir, dst: '/certs', ro: true }] };
+    const netns = net.addPod(`envoy-minimal-${i}`, ip);
+    return startContainer(cp, plan, { netns, dir: vdir, logName: `envoy-minimal-${i}`, hosts: hostsFile({ metadata: { name: `envoy-minimal-${i}` }, status: {} }),
+      tools: { envoy: path.join(bin, 'envoy') }, prefix: ['taskset', '-c', ENVOY_CORE] });
+  });
   try {
-    await waitFor('the minimal Envoy to serve', async () => !(await probe(MINIMAL_IP, 10443, l.hostname, '/')).error, 30000, 300);
+    for (const [name, ip] of variants) await waitFor(`the ${name} Envoy to serve`, async () => !(await probe(ip, 10443, l.hostname, '/')).error, 30000, 300);
     pinGroup(ours.proc.pid, ENVOY_CORE);
     const fortio = path.join(bin, 'fortio');
-    const sides = { ours: [], minimal: [] };
+    const sides = Object.fromEntries([['rendered by Envoy Gateway'], ...variants].map(([name]) => [name, []]));
     for (let i = 0; i < ROUNDS; i++) {
-      for (const [side, ip] of [['ours', ours.ip], ['minimal', MINIMAL_IP]]) {
-        const r = await load(fortio, ip, l.hostname, path.join(dir, `${side}-${i}.json`));
+      for (const [side, ip] of [['rendered by Envoy Gateway', ours.ip], ...variants]) {
+        const r = await load(fortio, ip, l.hostname, path.join(dir, `${side.replace(/\W+/g, '-')}-${i}.json`));
         if (r.ok !== r.calls) throw new Error(`${side} round ${i}: ${r.calls - r.ok} of ${r.calls} calls failed`);
         sides[side].push(r.qps);
       }
     }
     const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
     const fmt = (a) => a.map((q) => q.toFixed(1)).join(' / ');
+    const ours_ = mean(sides['rendered by Envoy Gateway']);
     return [
       `data-plane cost (${ours.name}, Envoy on core ${ENVOY_CORE}, fortio ${FORTIO_FLAGS.join(' ')} -t ${SECONDS}s on core ${CLIENT_CORE}, ${ROUNDS} rounds alternating):`,
-      `  | config | handshakes/s per round | mean |`, '  |---|---|---|',
-      `  | rendered by Envoy Gateway | ${fmt(sides.ours)} | ${mean(sides.ours).toFixed(1)} |`,
-      `  | minimal (TLS + TCP proxy) | ${fmt(sides.minimal)} | ${mean(sides.minimal).toFixed(1)} |`,
-      `  ours/minimal = ${(mean(sides.ours) / mean(sides.minimal)).toFixed(3)}`,
+      '  | config | handshakes/s per round | mean | rendered/this |', '  |---|---|---|---|',
+      ...Object.entries(sides).map(([name, q]) => `  | ${name} | ${fmt(q)} | ${mean(q).toFixed(1)} | ${(ours_ / mean(q)).toFixed(3)} |`),
+      accessLog ? '  (minimal + access log: the minimal config with the rendered listener\'s access_log, verbatim)' : '  (the rendered listener has no access log)',
     ];
   } finally {
-    await cp.stopProcesses([minimal]);
+    await cp.stopProcesses(procs);
     pinGroup(ours.proc.pid, `0-${os.cpus().length - 1}`);
   }
 }
