@@ -77,6 +77,7 @@ async function runHandshakeCheck(cp, net, job, envoys, { work }, ip = CHECK_IP) 
   const py = python();
   const logName = job.metadata.name;
   const proc = startContainer(cp, plan, { netns, dir, logName, hosts: hostsFile(pod, hosts), tools: { python3: py.exe }, binds: [[py.prefix, py.prefix]] });
+  proc.runsToCompletion = true; // a Job's container: its exit is its result
   const limit = Date.now() + (job.spec.activeDeadlineSeconds ?? 300) * 1000;
   while (proc.exitCode_ === undefined && Date.now() < limit) await sleep(300);
   if (proc.exitCode_ === undefined) await cp.stopProcesses([proc]);
