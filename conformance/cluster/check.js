@@ -13,6 +13,7 @@ const addons = require('./addons');
 const { ControlPlane, waitFor, sleep } = require('./control-plane');
 const { attempts } = require('./malicious');
 const negative = require('./negative');
+const { providerConfig } = require('./provider-config');
 const dataPlane = require('./dataplane-check');
 
 const [bin, exampleDir, scenariosDir, work] = process.argv.slice(2);
@@ -246,6 +247,7 @@ async function assertApps(cp, apps) {
 
   const workloads = liveAll(cp, ofKind(objects, 'Deployment', 'DaemonSet', 'Job'));
   record('Pod Security: every pod the controllers create is admitted', A.podSecurity(cp, [...workloads, ...fleet.map((f) => f.deployment)]));
+  record('xDS: QAT/CryptoMB provider config as Envoy reads it (contrib types, strict, ValidateAll, the Secret\'s key)', await providerConfig(cp, objects, fleet));
 }
 
 function recordCrashes(cp) {

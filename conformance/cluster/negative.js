@@ -146,4 +146,4 @@ async function run(cp, exampleObjects, work) {
   ];
 }
 
-module.exports = { run, expectFailure };
+module.exports = { run, clean, expectFailure };

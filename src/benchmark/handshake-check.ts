@@ -1,12 +1,12 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AcceleratedTlsGateway } from '../accelerated-tls-gateway';
-import { HANDSHAKE_CHECK_ASSET, HANDSHAKE_CHECK_MODULES, readAsset } from '../assets';
-import { RESTRICTED_CONTAINER, restrictedPod } from '../pod-security';
-import { ruleError } from '../rules';
-import { checkCpu, checkImage, checkLabel, mebibytes } from '../validation';
-import { Versions } from '../versions';
+import { HANDSHAKE_CHECK_ASSET, HANDSHAKE_CHECK_MODULES, readAsset } from '../core/assets';
+import { RESTRICTED_CONTAINER, restrictedPod } from '../core/pod-security';
+import { ruleError } from '../core/rules';
+import { checkCpu, checkImage, checkLabel, mebibytes } from '../core/validation';
+import { Versions } from '../core/versions';
+import { AcceleratedTlsGateway } from '../gateway/accelerated-tls-gateway';
 
 /** Props of `HandshakeCheck`. */
 export interface HandshakeCheckProps {

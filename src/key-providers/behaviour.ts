@@ -1,14 +1,15 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { AppRegistry } from '../app-registry';
+import { ProviderConfigType } from './config-types';
+import { KeyProviderKind, NodePlacement } from './options';
+import { KeyAlgorithm } from '../certificates/key-algorithm';
+import { AppRegistry } from '../core/app-registry';
+import { RuleId } from '../core/rule-catalog';
 import {
   EnvoyProxySpecLogging,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity as PodAffinity,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategy as DeploymentStrategy,
 } from '../imports/gateway.envoyproxy.io';
-import { KeyAlgorithm } from '../key-algorithm';
-import { RuleId } from '../rule-catalog';
-import { KeyProviderKind, NodePlacement } from './options';
 
 /** @internal A rule a provider finds broken: the rule id, the prop it concerns and why. */
 export interface ProviderFinding {
@@ -47,15 +48,6 @@ export interface LogEvidence {
 
 /** @internal What a benchmark reads from Envoy to tell whether the provider handled the handshakes. */
 export type BenchmarkEvidence = StatsEvidence | LogEvidence;
-
-/**
- * @internal An accelerated provider's identity in Envoy's config: the `provider_name` and the
- * `@type` of its typed config. The gateway emits it and the patch policy guard admits it.
- */
-export interface ProviderConfigType {
-  readonly providerName: string;
-  readonly typeUrl: string;
-}
 
 /** @internal The private key provider an EnvoyPatchPolicy adds to a certificate's xDS Secret. */
 export interface ProviderPatchValue {

@@ -1,17 +1,12 @@
 import { IConstruct } from 'constructs';
-import { AppRegistry } from '../app-registry';
-import { EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity as PodAffinity } from '../imports/gateway.envoyproxy.io';
-import { KeyAlgorithm, KeyType } from '../key-algorithm';
-import { BenchmarkEvidence, ProviderConfigType, ProviderFinding, StatsEvidence } from './behaviour';
+import { BenchmarkEvidence, ProviderFinding, StatsEvidence } from './behaviour';
+import { CRYPTOMB_CONFIG_TYPE } from './config-types';
 import { HardwareProvider } from './hardware';
 import { CryptoMbProviderOptions, KeyProviderKind, NodePlacement } from './options';
 import { checkPlacement, cryptoMbAffinity, placementFindings } from './placement';
-
-/** @internal Envoy's contrib `cryptomb` provider. */
-export const CRYPTOMB_CONFIG_TYPE: ProviderConfigType = {
-  providerName: 'cryptomb',
-  typeUrl: 'type.googleapis.com/envoy.extensions.private_key_providers.cryptomb.v3alpha.CryptoMbPrivateKeyMethodConfig',
-};
+import { KeyAlgorithm, KeyType } from '../certificates/key-algorithm';
+import { AppRegistry } from '../core/app-registry';
+import { EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity as PodAffinity } from '../imports/gateway.envoyproxy.io';
 
 const RSA_BITS = [1024, 2048, 3072, 4096];
 

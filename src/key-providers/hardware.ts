@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { protoDuration } from '../names';
-import { ruleError } from '../rules';
 import { ProviderBehaviour, ProviderPatchValue } from './behaviour';
 import { KeyProviderOptions } from './options';
+import { protoDuration } from '../core/names';
+import { ruleError } from '../core/rules';
 
 /** @internal What the hardware providers share: a poll delay, fallback and a typed config. */
 export abstract class HardwareProvider extends ProviderBehaviour {

@@ -1,10 +1,10 @@
 import { IConstruct } from 'constructs';
-import { AppRegistry, NfdMode } from '../app-registry';
-import { EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity as PodAffinity } from '../imports/gateway.envoyproxy.io';
-import { QatDevicePlugin } from '../qat-device-plugin';
-import { checkEnum } from '../validation';
 import { ProviderFinding } from './behaviour';
 import { NodePlacement } from './options';
+import { AppRegistry, NfdMode } from '../core/app-registry';
+import { checkEnum } from '../core/validation';
+import { EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity as PodAffinity } from '../imports/gateway.envoyproxy.io';
+import { defaultQatNodeSelector } from '../qat/labels';
 
 /** The five NFD cpuid labels of the AVX-512 multi-buffer instructions CryptoMB needs. */
 const CPUID_LABELS = ['AVX512F', 'AVX512DQ', 'AVX512BW', 'AVX512IFMA', 'AVX512VBMI2'].map((f) => `feature.node.kubernetes.io/cpu-cpuid.${f}`);
@@ -29,7 +29,7 @@ export function cryptoMbAffinity(placement: NodePlacement | undefined, reg: AppR
  * app's QAT device plugin, else those with Intel's QAT readiness label.
  */
 export function qatNodeSelector(reg: AppRegistry): Record<string, string> {
-  return reg.qatNodeSelector ?? { [QatDevicePlugin.READY_LABEL]: 'true', 'kubernetes.io/arch': 'amd64' };
+  return reg.qatNodeSelector ?? defaultQatNodeSelector();
 }
 
 /** @internal A placement prop must be a NodePlacement (jsii callers can pass any string). */

@@ -1,22 +1,17 @@
 import { IConstruct } from 'constructs';
-import { AppRegistry } from '../app-registry';
+import { BenchmarkEvidence, LogEvidence, ProviderFinding } from './behaviour';
+import { QAT_CONFIG_TYPE } from './config-types';
+import { HardwareProvider } from './hardware';
+import { KeyProviderKind, QatProviderOptions } from './options';
+import { KeyAlgorithm, KeyType } from '../certificates/key-algorithm';
+import { AppRegistry } from '../core/app-registry';
+import { checkPositiveInt, checkResourceName } from '../core/validation';
 import {
   EnvoyProxySpecLogging, EnvoyProxySpecLoggingLevel as Level,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategy as DeploymentStrategy,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategyRollingUpdateMaxSurge as MaxSurge,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategyRollingUpdateMaxUnavailable as MaxUnavailable,
 } from '../imports/gateway.envoyproxy.io';
-import { KeyAlgorithm, KeyType } from '../key-algorithm';
-import { checkPositiveInt, checkResourceName } from '../validation';
-import { BenchmarkEvidence, LogEvidence, ProviderConfigType, ProviderFinding } from './behaviour';
-import { HardwareProvider } from './hardware';
-import { KeyProviderKind, QatProviderOptions } from './options';
-
-/** @internal Envoy's contrib `qat` provider. */
-export const QAT_CONFIG_TYPE: ProviderConfigType = {
-  providerName: 'qat',
-  typeUrl: 'type.googleapis.com/envoy.extensions.private_key_providers.qat.v3alpha.QatPrivateKeyMethodConfig',
-};
 
 /**
  * QAT publishes no stats, but logs whether it started (contrib/qat/private_key_providers/source/

@@ -1,9 +1,9 @@
 import { IConstruct } from 'constructs';
-import { AppRegistry } from '../app-registry';
-import { ruleError } from '../rules';
 import { ProviderBehaviour, ProviderFinding } from './behaviour';
 import { KeyProviderKind, NodePlacement, SoftwareProviderOptions } from './options';
 import { checkPlacement, cryptoMbAffinity, placementFindings, qatNodeSelector } from './placement';
+import { AppRegistry } from '../core/app-registry';
+import { ruleError } from '../core/rules';
 import { EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity as PodAffinity } from '../imports/gateway.envoyproxy.io';
 
 /** @internal No provider: BoringSSL in software, optionally placed like a CryptoMB or QAT gateway. */

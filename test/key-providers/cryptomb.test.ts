@@ -1,8 +1,8 @@
 // The CryptoMB provider: its patch value, node placement, key fit and benchmark evidence.
 import { Chart } from 'cdk8s';
 import { CryptoMbAffinity, KeyAlgorithm, KeyProvider, NodePlacement } from '../../src';
-import { AppRegistry } from '../../src/app-registry';
-import { CRYPTOMB_CONFIG_TYPE } from '../../src/key-providers';
+import { AppRegistry } from '../../src/core/app-registry';
+import { CRYPTOMB_CONFIG_TYPE } from '../../src/key-providers/config-types';
 import { newChart } from '../util';
 
 const cmb = (placement?: NodePlacement) => KeyProvider.cryptoMb({ placement })._behaviour;

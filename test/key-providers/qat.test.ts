@@ -1,8 +1,8 @@
 // The QAT provider: its patch value, pod resources, rollout strategy, key fit and app findings.
 import { Duration } from 'cdk8s';
 import { KeyAlgorithm, KeyProvider } from '../../src';
-import { AppRegistry } from '../../src/app-registry';
-import { QAT_CONFIG_TYPE } from '../../src/key-providers';
+import { AppRegistry } from '../../src/core/app-registry';
+import { QAT_CONFIG_TYPE } from '../../src/key-providers/config-types';
 import { newChart } from '../util';
 
 const qat = (o = {}) => KeyProvider.qat(o)._behaviour;

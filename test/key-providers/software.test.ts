@@ -1,6 +1,6 @@
 // The software baseline: no patch, no resources, any key; placed like CryptoMB or like QAT when asked.
 import { KeyAlgorithm, KeyProvider, NodePlacement, QatDevicePlugin } from '../../src';
-import { AppRegistry } from '../../src/app-registry';
+import { AppRegistry } from '../../src/core/app-registry';
 import { newChart } from '../util';
 
 test('nothing to patch, request or prove; every key fits', () => {

@@ -1,5 +1,5 @@
 // Upstream data (CRDs and reference renders, never committed; see upstream/locate.js). Tests that
-// compare with it are skipped when it is missing (test/util/upstream-notice.js prints one line
+// compare with it are skipped when it is missing (test/util/skip-notices.js prints one line
 // saying how to get it), unless ATLS_REQUIRE_UPSTREAM=1 (CI, release): then missing data fails the run.
 import * as fs from 'node:fs';
 

@@ -1,0 +1,339 @@
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
+import { Cpu, k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { benchmarkContainers } from './pod';
+import { AppRegistry } from '../core/app-registry';
+import { HANDSHAKE_BENCHMARK_ASSET, HANDSHAKE_BENCHMARK_MODULES, readAsset } from '../core/assets';
+import { cpuCores } from '../core/names';
+import { PSA_ENFORCE, restrictedPod } from '../core/pod-security';
+import { Finding, finding, ruleError } from '../core/rules';
+import { checkCpu, checkHostname, checkImage, checkInt, checkLabel, checkPositiveInt, mebibytes } from '../core/validation';
+import { AcceleratedTlsGateway } from '../gateway/accelerated-tls-gateway';
+
+/** Props of `HandshakeBenchmark`. */
+export interface HandshakeBenchmarkProps {
+  /**
+   * Gateways to load, one after another, in this order. Every accelerated gateway needs a
+   * `KeyProvider.software()` gateway of the same shape and placement among them: its baseline.
+   */
+  readonly targets: AcceleratedTlsGateway[];
+  /**
+   * SNI hostname (and URL host) of every request.
+   * @default the first target's first listener hostname
+   */
+  readonly hostname?: string;
+  /**
+   * Connections fortio keeps busy (`-c`), the same for every target.
+   * @default 64
+   */
+  readonly concurrency?: number;
+  /**
+   * Load duration per target (`-t`), whole seconds.
+   * @default Duration.seconds(30)
+   */
+  readonly duration?: Duration;
+  /**
+   * Requests per second (`-qps`); 0 is as many as the targets answer.
+   * @default 0
+   */
+  readonly qps?: number;
+  /**
+   * Namespace of the Job, its ServiceAccount and ConfigMap.
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /**
+   * Create the namespace, labelled with Pod Security `restricted` (the Job's pod complies).
+   * @default false
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * Name of the Job and of its ServiceAccount, ConfigMap, Roles and RoleBindings.
+   * @default 'handshake-benchmark'
+   */
+  readonly name?: string;
+  /**
+   * CPU of each client pod (requests = limits). A run in which a client uses more than 90% of it
+   * is flagged client-bound, and ratios involving it untrustworthy.
+   * @default Cpu.units(2)
+   */
+  readonly cpu?: Cpu;
+  /**
+   * Memory of each client pod (requests = limits).
+   * @default Size.mebibytes(512)
+   */
+  readonly memory?: Size;
+  /**
+   * Client pods loading each target at the same time, each with `concurrency` connections; their
+   * throughput is summed. From 1 to 100. The Job is Indexed, one pod per client; with more than
+   * one, the pods agree on a start time through the API (get/list pods and get pods/log in the
+   * Job's namespace).
+   * @default 1
+   */
+  readonly clientPods?: number;
+  /**
+   * Node selector of the client. It never runs on a node with the targets' Envoy pods.
+   * @default none
+   */
+  readonly nodeSelector?: { [key: string]: string };
+  /**
+   * Tolerations of the client.
+   * @default none
+   */
+  readonly tolerations?: k8s.Toleration[];
+  /**
+   * fortio image (the binary is copied from `/usr/bin/fortio`).
+   * @default Versions.FORTIO_IMAGE
+   */
+  readonly fortioImage?: string;
+  /**
+   * Image running the script (Python 3 with its standard library).
+   * @default Versions.BENCHMARK_SCRIPT_IMAGE
+   */
+  readonly scriptImage?: string;
+  /**
+   * Image with a static busybox, used to copy fortio out of its shell-less image.
+   * @default Versions.BENCHMARK_TOOLS_IMAGE
+   */
+  readonly toolsImage?: string;
+}
+
+const ENVOY_NAME_LABEL = { 'app.kubernetes.io/name': 'envoy' };
+const RBAC_VERBS: { [resource: string]: string[] } = { 'pods': ['get', 'list'], 'pods/log': ['get'] };
+const UID = 65532;
+
+/**
+ * A Job comparing TLS handshake throughput across gateways: fortio loads each target in turn
+ * with identical flags (`-keepalive=false`, so every request is a full handshake), and the
+ * script prints one table with qps, p50/p99 latency, the ratio to the target's software
+ * baseline, the clients' CPU use (a client above 90% of its limit is "client-bound" and makes a
+ * ratio untrustworthy), and whether the provider really handled the handshakes (CryptoMB from
+ * Envoy's stats, QAT from the Envoy pods' logs).
+ *
+ * Fairness is checked at synth time: every accelerated target needs a software baseline of the
+ * same shape (image, CPU, memory, concurrency, replicas, tolerations, placement) (ATLS-BENCH001).
+ */
+export class HandshakeBenchmark extends Construct {
+  /** The Job. */
+  public readonly job: ApiObject;
+  /** The ConfigMap with the script and the targets. */
+  public readonly configMap: ApiObject;
+  /** The Job's ServiceAccount. */
+  public readonly serviceAccount: ApiObject;
+  /**
+   * Roles, one per namespace: get/list pods where the targets' Envoy pods run (their stats are
+   * read on the pod IP), get pods/log where a target's provider leaves its evidence in the log;
+   * with several client pods, both in the Job's namespace (the clients find and read each other).
+   */
+  public readonly roles: ApiObject[];
+  /** RoleBindings of the Roles to the ServiceAccount. */
+  public readonly roleBindings: ApiObject[];
+  /** The namespace (only when `createNamespace`). */
+  public readonly namespaceObject?: ApiObject;
+  /** Namespace of the Job. */
+  public readonly namespace: string;
+  /** Name of the Job. */
+  public readonly name: string;
+
+  private readonly targets: AcceleratedTlsGateway[];
+
+  constructor(scope: Construct, id: string, props: HandshakeBenchmarkProps) {
+    super(scope, id);
+    const targets = props?.targets;
+    if (!Array.isArray(targets) || targets.length === 0 || !targets.every((t) => t instanceof AcceleratedTlsGateway)) {
+      throw ruleError('ATLS-BENCH002', this, 'targets', 'at least one AcceleratedTlsGateway is required');
+    }
+    if (new Set(targets).size !== targets.length) throw ruleError('ATLS-BENCH002', this, 'targets', 'a gateway is listed twice');
+    this.targets = targets;
+    this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'default');
+    this.name = checkLabel(this, 'ATLS-GW005', 'name', props.name ?? 'handshake-benchmark');
+    const concurrency = checkPositiveInt(this, 'ATLS-BENCH002', 'concurrency', props.concurrency ?? 64);
+    const qps = props.qps ?? 0;
+    if (typeof qps !== 'number' || !Number.isFinite(qps) || qps < 0) throw ruleError('ATLS-BENCH002', this, 'qps', `${qps} is not a number ≥ 0`);
+    const seconds = (props.duration ?? Duration.seconds(30)).toSeconds({ integral: false });
+    if (!Number.isInteger(seconds) || seconds < 1) throw ruleError('ATLS-BENCH002', this, 'duration', `${seconds} s is not a whole number of seconds ≥ 1`);
+    const first = targets[0]._benchmarkTarget();
+    const hostname = props.hostname ?? first.hostname;
+    if (hostname === undefined || hostname.startsWith('*')) {
+      throw ruleError('ATLS-BENCH002', this, 'hostname', `needed: the first target's first listener has ${hostname ? `the wildcard '${hostname}'` : 'no hostname'}`);
+    }
+    checkHostname(this, 'ATLS-GW005', 'hostname', hostname);
+    // Every target is loaded on its first listener with this SNI: that listener must accept it.
+    targets.forEach((gw, i) => {
+      const h = gw._benchmarkTarget().hostname;
+      const accepts = h === undefined || h === hostname || (h.startsWith('*.') && hostname.endsWith(h.slice(1)) && !hostname.slice(0, -h.length + 1).includes('.'));
+      if (!accepts) throw ruleError('ATLS-BENCH002', this, 'hostname', `'${hostname}' is not accepted by the first listener of targets[${i}] (hostname '${h}')`);
+    });
+    const cpu = checkCpu(this, 'ATLS-BENCH002', 'cpu', props.cpu ?? Cpu.units(2));
+    const memory = props.memory ?? Size.mebibytes(512);
+    const memoryMi = mebibytes(this, 'ATLS-BENCH002', 'memory', memory);
+    const clientPods = checkInt(this, 'ATLS-BENCH002', 'clientPods', props.clientPods ?? 1, 1, 100);
+    checkImage(this, 'ATLS-BENCH002', 'fortioImage', props.fortioImage);
+    checkImage(this, 'ATLS-BENCH002', 'scriptImage', props.scriptImage);
+    checkImage(this, 'ATLS-BENCH002', 'toolsImage', props.toolsImage);
+
+    const config = {
+      hostname,
+      concurrency,
+      qps,
+      duration: `${seconds}s`,
+      clients: { pods: clientPods, cpu: cpuCores(cpu), namespace: this.namespace, job: this.name },
+      targets: targets.map((gw) => {
+        const t = gw._benchmarkTarget();
+        return {
+          // The gateway name, qualified by its namespace only when two targets share it.
+          name: targets.filter((o) => o.name === gw.name).length > 1 ? `${gw.namespace}-${gw.name}` : gw.name,
+          provider: gw.provider.kind,
+          keyType: t.keyType ?? null,
+          // The xDS name of the loaded listener's Secret: a rejected update of it explains a target that serves nothing.
+          secret: t.secret,
+          host: `${gw.envoyServiceName}.${gw.envoyNamespace}.svc`,
+          port: t.port,
+          envoyNamespace: gw.envoyNamespace,
+          podLabels: t.podLabels,
+          // What the script reads from Envoy (stats or logs) to tell whether the provider did the work.
+          evidence: gw.provider._behaviour.benchmarkEvidence ?? null,
+          baseline: null as string | null,
+        };
+      }),
+    };
+
+    this.namespaceObject = props.createNamespace ? new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: this.namespace,
+        // The Job's pod is non-root, drops every capability and uses RuntimeDefault seccomp.
+        labels: { [PSA_ENFORCE]: 'restricted' },
+      },
+    }) : undefined;
+    const metadata = { name: this.name, namespace: this.namespace };
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
+    const roleNamespaces = this.rbac(clientPods);
+    const envoyNamespaces = [...roleNamespaces.keys()].sort();
+    this.roles = envoyNamespaces.map((ns) => new k8s.KubeRole(this, `Role-${ns}`, {
+      metadata: { name: this.name, namespace: ns },
+      rules: [...roleNamespaces.get(ns)!].sort().map((resource) => ({ apiGroups: [''], resources: [resource], verbs: RBAC_VERBS[resource] })),
+    }));
+    this.roleBindings = envoyNamespaces.map((ns) => new k8s.KubeRoleBinding(this, `RoleBinding-${ns}`, {
+      metadata: { name: this.name, namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
+    }));
+    // Baselines are matched at synth (placement is resolved then); the config is lazy too.
+    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
+      metadata,
+      data: {
+        'benchmark.py': readAsset(HANDSHAKE_BENCHMARK_ASSET),
+        // Imported from the script's directory, /config.
+        ...Object.fromEntries(HANDSHAKE_BENCHMARK_MODULES.map((m) => [m, readAsset(m)])),
+        'config.json': Lazy.any({ produce: () => JSON.stringify(this.withBaselines(config), undefined, 2) + '\n' }),
+      },
+    });
+
+    const podLabels = { 'app.kubernetes.io/name': 'handshake-benchmark', 'app.kubernetes.io/instance': this.name };
+    this.job = new k8s.KubeJob(this, 'Job', {
+      metadata: { ...metadata, labels: podLabels },
+      spec: {
+        backoffLimit: 0,
+        // Bounded: every load stops by itself; the margin covers pulls, client start, stats and TLS setup.
+        activeDeadlineSeconds: 1200 + targets.length * (seconds + 60),
+        // Each pod is one client; JOB_COMPLETION_INDEX tells the first (which reports) from the others.
+        completionMode: 'Indexed',
+        completions: clientPods,
+        parallelism: clientPods,
+        template: {
+          metadata: { labels: podLabels },
+          spec: {
+            serviceAccountName: this.name,
+            restartPolicy: 'Never',
+            securityContext: restrictedPod(UID),
+            affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: this.antiAffinity() } },
+            ...(props.nodeSelector ? { nodeSelector: props.nodeSelector } : {}),
+            ...(props.tolerations?.length ? { tolerations: props.tolerations } : {}),
+            ...benchmarkContainers({ ...props, cpu: cpu.amount, memory: memoryMi, configMap: this.name }),
+          },
+        },
+      },
+    });
+    AppRegistry.of(this).addCheck(() => this.checkFairness());
+  }
+
+  /** The resources the ServiceAccount reads, by namespace. */
+  private rbac(clientPods: number): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    const grant = (ns: string, resource: string) => out.set(ns, (out.get(ns) ?? new Set()).add(resource));
+    for (const t of this.targets) {
+      grant(t.envoyNamespace, 'pods');
+      const evidence = t.provider._behaviour.benchmarkEvidence;
+      if (evidence && 'container' in evidence) grant(t.envoyNamespace, 'pods/log');
+    }
+    if (clientPods > 1) {
+      grant(this.namespace, 'pods');
+      grant(this.namespace, 'pods/log');
+    }
+    return out;
+  }
+
+  /** Never on a node running one of the targets' Envoy pods. */
+  private antiAffinity(): k8s.PodAffinityTerm[] {
+    const seen = new Set<string>();
+    const terms: k8s.PodAffinityTerm[] = [];
+    for (const gw of this.targets) {
+      const labels = { ...ENVOY_NAME_LABEL, ...gw._benchmarkTarget().podLabels };
+      const key = JSON.stringify([gw.envoyNamespace, labels]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      terms.push({ labelSelector: { matchLabels: labels }, namespaces: [gw.envoyNamespace], topologyKey: 'kubernetes.io/hostname' });
+    }
+    return terms;
+  }
+
+  /** The baseline of each accelerated target: the first software target of the same shape. */
+  private baselines(): Map<AcceleratedTlsGateway, AcceleratedTlsGateway | undefined> {
+    const software = this.targets.filter((t) => !t.provider.accelerated);
+    const out = new Map<AcceleratedTlsGateway, AcceleratedTlsGateway | undefined>();
+    for (const t of this.targets) {
+      if (!t.provider.accelerated) continue;
+      const shape = JSON.stringify(t._envoyShape());
+      out.set(t, software.find((s) => JSON.stringify(s._envoyShape()) === shape));
+    }
+    return out;
+  }
+
+  private withBaselines(config: { targets: Array<{ name: string; baseline: string | null }> }): object {
+    const baselines = this.baselines();
+    return {
+      ...config,
+      targets: config.targets.map((t, i) => {
+        const b = baselines.get(this.targets[i]);
+        return { ...t, baseline: b ? config.targets[this.targets.indexOf(b)].name : null };
+      }),
+    };
+  }
+
+  private checkFairness(): (Finding | undefined)[] {
+    const errors: (Finding | undefined)[] = [];
+    const software = this.targets.filter((t) => !t.provider.accelerated);
+    for (const [gw, baseline] of this.baselines()) {
+      if (baseline) continue;
+      const prop = `targets[${this.targets.indexOf(gw)}]`;
+      if (software.length === 0) {
+        errors.push(finding('ATLS-BENCH001', this, prop,
+          `${gw.node.path} (${gw.provider.kind}) has no software baseline (a gateway with the software KeyProvider) among the targets`));
+        continue;
+      }
+      // Name the differences from the closest software target.
+      const shape = gw._envoyShape();
+      const diffs = software.map((s) => {
+        const other = s._envoyShape();
+        return { s, props: Object.keys(shape).filter((k) => JSON.stringify(shape[k]) !== JSON.stringify(other[k])) };
+      }).sort((a, b) => a.props.length - b.props.length)[0];
+      const option = gw.provider._behaviour.baselineOption;
+      const hint = option && diffs.props.includes('provider.placement') ? ` (set the ${option} option of the baseline's software KeyProvider)` : '';
+      errors.push(finding('ATLS-BENCH001', this, prop,
+        `${gw.node.path} (${gw.provider.kind}) has no software baseline of the same shape: closest is ${diffs.s.node.path}, ` +
+        `which differs in ${diffs.props.join(', ')}${hint}`));
+    }
+    return errors;
+  }
+}
+

@@ -1,0 +1,3 @@
+// The in-cluster handshake benchmark and the post-deploy handshake check.
+export * from './handshake-benchmark';
+export * from './handshake-check';

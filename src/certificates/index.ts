@@ -1,0 +1,3 @@
+// TLS certificates and their key algorithms.
+export * from './key-algorithm';
+export * from './tls-certificate';

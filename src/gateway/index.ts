@@ -1,0 +1,3 @@
+// The AcceleratedTlsGateway and its props.
+export * from './props';
+export * from './accelerated-tls-gateway';

@@ -1,0 +1,2 @@
+// Shipping the synthesized manifests with GitOps tools.
+export * from './argo-cd-sync-waves';

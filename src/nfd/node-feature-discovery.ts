@@ -1,0 +1,319 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
+import { nfdCrdSpecs } from './crds';
+import { EMPTY_CONFIG, NfdWorkerConfig, renderWorkerConfig } from './worker-config';
+import { NFD_CONFIG_DIR, NFD_RBAC, nfdContainer, workerVolumes } from './workloads';
+import { AppRegistry, NfdMode } from '../core/app-registry';
+import { crdChart, dropEmptyCrdChart } from '../core/crd-chart';
+import { shortHash } from '../core/names';
+import { privilegedNamespace } from '../core/pod-security';
+import { ruleError } from '../core/rules';
+import { checkImage, checkLabel, checkSubdomain } from '../core/validation';
+import { Versions } from '../core/versions';
+import { NodeFeatureRule, NodeFeatureRuleSpecRules } from '../imports/nfd.k8s-sigs.io';
+
+/** A NodeFeatureRule installed together with NFD. */
+export interface NodeFeatureRuleDefinition {
+  /** Name of the NodeFeatureRule object (cluster-scoped, a DNS-1123 subdomain). */
+  readonly name: string;
+  /** The rules (`spec.rules`, at least one), as NFD v0.19.0's API defines them. */
+  readonly rules: NodeFeatureRuleSpecRules[];
+}
+
+/** Props of `NodeFeatureDiscovery`. */
+export interface NodeFeatureDiscoveryProps {
+  /**
+   * Namespace NFD runs in; it is created, with Pod Security `privileged`.
+   * @default 'node-feature-discovery'
+   */
+  readonly namespace?: string;
+  /**
+   * Image of nfd-master, nfd-worker and nfd-gc.
+   * @default Versions.NODE_FEATURE_DISCOVERY_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * Tolerations of nfd-worker. Accelerator nodes are often tainted, and a node without
+   * nfd-worker gets no feature labels.
+   * @default none (as upstream)
+   */
+  readonly workerTolerations?: k8s.Toleration[];
+  /**
+   * nfd-worker configuration.
+   * @default NFD's built-in defaults
+   */
+  readonly workerConfig?: NfdWorkerConfig;
+  /**
+   * NodeFeatureRules to install with NFD.
+   * @default none
+   */
+  readonly extraRules?: NodeFeatureRuleDefinition[];
+  /**
+   * Install the NodeFeature, NodeFeatureRule and NodeFeatureGroup CRDs, in the app's chart
+   * `crds` (synthesized first). Set false when they are managed elsewhere; when all of NFD is,
+   * use `NodeFeatureDiscovery.useExisting`.
+   * @default true
+   */
+  readonly installCrds?: boolean;
+}
+
+const SINGLETON = 'NodeFeatureDiscovery';
+const IMPLICIT_ID = 'NodeFeatureDiscovery';
+const DEFAULT_NAMESPACE = 'node-feature-discovery';
+
+/**
+ * Node Feature Discovery v0.19.0 as typed objects, equivalent to upstream's default kustomize
+ * overlay: namespace, CRDs, RBAC, configs, nfd-master, nfd-gc and the nfd-worker DaemonSet.
+ *
+ * One per app: QatNodePrep and CryptoMbAffinity reuse the app's instance or create one in their
+ * chart; an explicit instance (anywhere, before or after them) replaces that one.
+ * `NodeFeatureDiscovery.useExisting(scope)` declares an install that already exists instead.
+ */
+export class NodeFeatureDiscovery extends Construct {
+  /**
+   * Declares that NFD is already installed in the cluster: nothing is emitted, but constructs
+   * that need NFD labels are satisfied. Replaces an instance the app created implicitly.
+   */
+  public static useExisting(scope: IConstruct): void {
+    const reg = AppRegistry.of(scope);
+    const existing = reg.singletons.get(SINGLETON);
+    if (existing && !reg.isImplicit(existing)) {
+      throw ruleError('ATLS-APP002', scope, 'useExisting', `the app already has NodeFeatureDiscovery at ${existing.node.path}`);
+    }
+    reg.release(SINGLETON);
+    reg.nfdMode = NfdMode.EXISTING;
+  }
+
+  /**
+   * @internal the app's NFD: undefined when declared existing, else the app's instance, else a
+   * new one in `scope`'s chart. Callers must not keep it: an explicit instance may replace it.
+   */
+  public static _ensure(scope: IConstruct): NodeFeatureDiscovery | undefined {
+    const reg = AppRegistry.of(scope);
+    if (reg.nfdMode === NfdMode.EXISTING) return undefined;
+    // `scope`'s objects (NodeFeatureRules need the CRDs) come after NFD's, whichever instance wins.
+    scope.node.addDependency(currentInstance(scope));
+    return reg.ensure(SINGLETON, () => new NodeFeatureDiscovery(Chart.of(scope), IMPLICIT_ID));
+  }
+
+  /** Namespace NFD runs in. */
+  public readonly namespace: string;
+  /** Image of the NFD components. */
+  public readonly image: string;
+  /**
+   * The CRDs (empty when `installCrds` is false). They are in the app's chart `crds`, which every
+   * other chart depends on: cdk8s synthesizes it first, into a file of its own.
+   */
+  public readonly crds: ApiObject[];
+  /** The nfd-master Deployment. */
+  public readonly master: ApiObject;
+  /** The nfd-worker DaemonSet. */
+  public readonly worker: ApiObject;
+  /** The nfd-gc Deployment. */
+  public readonly gc: ApiObject;
+  /** The NodeFeatureRules of `extraRules`, in order. */
+  public readonly extraRules: ApiObject[];
+
+  constructor(scope: Construct, id: string, props: NodeFeatureDiscoveryProps = {}) {
+    super(scope, id);
+    const reg = AppRegistry.of(this);
+    // An explicit instance replaces the one QatNodePrep or CryptoMbAffinity created on their own.
+    reg.claim(SINGLETON, this, reg.nfdMode === NfdMode.EXISTING ? 'the app declared it existing (useExisting)' : undefined);
+    reg.nfdMode = NfdMode.MANAGED;
+
+    const ns = this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? DEFAULT_NAMESPACE);
+    this.image = checkImage(this, 'ATLS-NFD001', 'image', props.image) ?? Versions.NODE_FEATURE_DISCOVERY_IMAGE;
+    checkTolerations(this, props.workerTolerations);
+    const workerConf = renderWorkerConfig(this, props.workerConfig);
+    const ruleDefs = checkRules(this, props.extraRules);
+
+    privilegedNamespace(this, ns, 'nfd-worker mounts host paths read-only (/boot, /sys, /lib, ...), which baseline forbids');
+    this.crds = (props.installCrds ?? true) ? installCrds(this) : [];
+
+    for (const sa of ['nfd-gc', 'nfd-master', 'nfd-worker']) {
+      new k8s.KubeServiceAccount(this, `ServiceAccount-${sa}`, { metadata: { name: sa, namespace: ns } });
+    }
+    new k8s.KubeRole(this, 'Role-nfd-worker', { metadata: { name: 'nfd-worker', namespace: ns }, rules: NFD_RBAC.workerRole });
+    new k8s.KubeClusterRole(this, 'ClusterRole-nfd-gc', { metadata: { name: 'nfd-gc' }, rules: NFD_RBAC.gcClusterRole });
+    new k8s.KubeClusterRole(this, 'ClusterRole-nfd-master', { metadata: { name: 'nfd-master' }, rules: NFD_RBAC.masterClusterRole });
+    const subjects = (name: string) => [{ kind: 'ServiceAccount', name, namespace: ns }];
+    new k8s.KubeRoleBinding(this, 'RoleBinding-nfd-worker', {
+      metadata: { name: 'nfd-worker', namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'nfd-worker' },
+      subjects: subjects('nfd-worker'),
+    });
+    for (const name of ['nfd-gc', 'nfd-master']) {
+      new k8s.KubeClusterRoleBinding(this, `ClusterRoleBinding-${name}`, {
+        metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+        subjects: subjects(name),
+      });
+    }
+
+    // Content-hashed names, as kustomize's generator makes them: a new config rolls the pods.
+    const configMap = (name: string, file: string, content: string) => new k8s.KubeConfigMap(this, `ConfigMap-${name}`, {
+      metadata: { name: `${name}-${shortHash(content, 10)}`, namespace: ns },
+      data: { [file]: content },
+    }).name;
+    const masterConf = configMap('nfd-master-conf', 'nfd-master.conf', EMPTY_CONFIG);
+    const workerConfName = configMap('nfd-worker-conf', 'nfd-worker.conf', workerConf);
+
+    this.gc = new k8s.KubeDeployment(this, 'Deployment-nfd-gc', {
+      metadata: { labels: { app: 'nfd' }, name: 'nfd-gc', namespace: ns },
+      spec: {
+        selector: { matchLabels: { app: 'nfd-gc' } },
+        template: {
+          metadata: { labels: { app: 'nfd-gc' } },
+          spec: {
+            containers: [nfdContainer({
+              name: 'nfd-gc',
+              image: this.image,
+              requests: { cpu: '10m', memory: '128Mi' },
+              memoryLimit: '1Gi',
+              liveness: { initialDelaySeconds: 10 },
+              readiness: { initialDelaySeconds: 5 },
+            })],
+            dnsPolicy: 'ClusterFirstWithHostNet',
+            serviceAccountName: 'nfd-gc',
+          },
+        },
+      },
+    });
+
+    const controlPlane = 'node-role.kubernetes.io/control-plane';
+    this.master = new k8s.KubeDeployment(this, 'Deployment-nfd-master', {
+      metadata: { labels: { app: 'nfd' }, name: 'nfd-master', namespace: ns },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'nfd-master' } },
+        template: {
+          metadata: { labels: { app: 'nfd-master' } },
+          spec: {
+            affinity: {
+              nodeAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [{
+                  preference: { matchExpressions: [{ key: controlPlane, operator: 'In', values: [''] }] },
+                  weight: 1,
+                }],
+              },
+            },
+            containers: [nfdContainer({
+              name: 'nfd-master',
+              image: this.image,
+              requests: { cpu: '100m', memory: '128Mi' },
+              memoryLimit: '4Gi',
+              liveness: {},
+              readiness: { failureThreshold: 10 },
+              volumeMounts: [{ mountPath: NFD_CONFIG_DIR, name: 'nfd-master-conf', readOnly: true }],
+            })],
+            enableServiceLinks: false,
+            serviceAccountName: 'nfd-master',
+            tolerations: [{ effect: 'NoSchedule', key: controlPlane, operator: 'Equal', value: '' }],
+            volumes: [{ configMap: { name: masterConf }, name: 'nfd-master-conf' }],
+          },
+        },
+      },
+    });
+
+    const { mounts, volumes } = workerVolumes(workerConfName);
+    this.worker = new k8s.KubeDaemonSet(this, 'DaemonSet-nfd-worker', {
+      metadata: { labels: { app: 'nfd' }, name: 'nfd-worker', namespace: ns },
+      spec: {
+        selector: { matchLabels: { app: 'nfd-worker' } },
+        template: {
+          metadata: { labels: { app: 'nfd-worker' } },
+          spec: {
+            containers: [nfdContainer({
+              name: 'nfd-worker',
+              image: this.image,
+              requests: { cpu: '5m', memory: '64Mi' },
+              memoryLimit: '512Mi',
+              liveness: { initialDelaySeconds: 10, periodSeconds: 10 },
+              readiness: { failureThreshold: 10, initialDelaySeconds: 5, periodSeconds: 10 },
+              volumeMounts: mounts,
+            })],
+            dnsPolicy: 'ClusterFirstWithHostNet',
+            serviceAccountName: 'nfd-worker',
+            ...(props.workerTolerations?.length ? { tolerations: props.workerTolerations } : {}),
+            volumes,
+          },
+        },
+      },
+    });
+
+    this.extraRules = ruleDefs.map((r) => new NodeFeatureRule(this, `Rule-${r.name}`, {
+      metadata: { name: r.name },
+      spec: { rules: r.rules },
+    }));
+  }
+}
+
+/**
+ * The CRDs, in the app's chart of CRDs (a file of their own, applied first); they leave with an
+ * implicit instance that an explicit one replaces.
+ */
+function installCrds(nfd: NodeFeatureDiscovery): ApiObject[] {
+  const chart = crdChart(nfd);
+  const group = new Construct(chart, SINGLETON);
+  AppRegistry.of(nfd).onRelease(nfd, () => {
+    chart.node.tryRemoveChild(group.node.id);
+    dropEmptyCrdChart(chart);
+  });
+  return nfdCrdSpecs().map((spec) => new k8s.KubeCustomResourceDefinition(group, spec.names.kind, {
+    metadata: { name: `${spec.names.plural}.${spec.group}` },
+    spec,
+  }));
+}
+
+/**
+ * A dependency on the app's NFD as it is at synth time: an explicit instance may still replace
+ * the implicit one. Nothing when NFD is declared existing or lives inside `dependent`.
+ */
+function currentInstance(dependent: IConstruct): IDependable {
+  const reg = AppRegistry.of(dependent);
+  const dependable: IDependable = {};
+  Dependable.implement(dependable, {
+    get dependencyRoots() {
+      const nfd = reg.singletons.get(SINGLETON);
+      return nfd && !nfd.node.scopes.includes(dependent) ? [nfd] : [];
+    },
+  });
+  return dependable;
+}
+
+const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+function checkTolerations(scope: IConstruct, tolerations: k8s.Toleration[] | undefined): void {
+  if (tolerations === undefined) return;
+  if (!Array.isArray(tolerations)) throw ruleError('ATLS-NFD001', scope, 'workerTolerations', 'must be a list');
+  tolerations.forEach((t, i) => {
+    const fail = (detail: string) => ruleError('ATLS-NFD001', scope, `workerTolerations[${i}]`, detail);
+    if (typeof t !== 'object' || t === null) throw fail('must be a toleration');
+    const op = t.operator ?? 'Equal';
+    if (op !== 'Equal' && op !== 'Exists') throw fail(`operator '${op}' is not Equal or Exists`);
+    if (op === 'Exists' && t.value) throw fail('operator Exists takes no value');
+    if (op === 'Equal' && !t.key) throw fail('operator Equal needs a key');
+    if (t.effect !== undefined && !EFFECTS.includes(t.effect)) throw fail(`effect '${t.effect}' is not one of ${EFFECTS.join(', ')}`);
+  });
+}
+
+function checkRules(scope: IConstruct, defs: NodeFeatureRuleDefinition[] | undefined): NodeFeatureRuleDefinition[] {
+  if (defs === undefined) return [];
+  if (!Array.isArray(defs)) throw ruleError('ATLS-NFD001', scope, 'extraRules', 'must be a list');
+  const names = new Set<string>();
+  defs.forEach((d, i) => {
+    const prop = `extraRules[${i}]`;
+    if (typeof d !== 'object' || d === null) throw ruleError('ATLS-NFD001', scope, prop, 'must be a NodeFeatureRuleDefinition');
+    checkSubdomain(scope, 'ATLS-GW005', `${prop}.name`, d.name);
+    if (names.has(d.name)) throw ruleError('ATLS-NFD001', scope, `${prop}.name`, `'${d.name}' is used by another rule`);
+    names.add(d.name);
+    if (!Array.isArray(d.rules) || d.rules.length === 0) throw ruleError('ATLS-NFD001', scope, `${prop}.rules`, 'at least one rule is required');
+    d.rules.forEach((r, j) => {
+      if (typeof r !== 'object' || r === null || typeof r.name !== 'string' || r.name.length === 0) {
+        throw ruleError('ATLS-NFD001', scope, `${prop}.rules[${j}].name`, 'every rule needs a name');
+      }
+    });
+  });
+  return defs;
+}

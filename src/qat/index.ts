@@ -1,0 +1,5 @@
+// Intel QAT: the device plugin, its services, and node preparation.
+export * from './services';
+export * from './device-plugin';
+export * from './host-prep';
+export * from './node-prep';

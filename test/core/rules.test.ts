@@ -1,0 +1,38 @@
+// The rule catalogue, acknowledgements, the message format and the two levels.
+import { Chart, Testing } from 'cdk8s';
+import { acknowledge, RuleLevel, Rules } from '../../src';
+import { RULE_CATALOG } from '../../src/core/rule-catalog';
+import { finding, ruleError, ruleMessage } from '../../src/core/rules';
+
+test('every rule has a unique id, a description and a level; only ATLS-KEY004 is a warning', () => {
+  const ids = Rules.ALL.map((r) => r.id);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(ids).toEqual(Object.keys(RULE_CATALOG));
+  for (const r of Rules.ALL) expect(r.id).toMatch(/^ATLS-[A-Z]+\d{3}$/);
+  expect(Rules.ALL.filter((r) => r.level === RuleLevel.WARNING).map((r) => r.id)).toEqual(['ATLS-KEY004']);
+});
+
+test('messages start with the construct path (or the factory), then the rule id and the prop', () => {
+  const chart = new Chart(Testing.app(), 'c');
+  expect(ruleMessage('ATLS-GW001', chart, 'listeners', 'at least one')).toBe('c: [ATLS-GW001] listeners: at least one');
+  expect(ruleError('ATLS-CERT004', 'TlsCertificate', 'size', 'too small').message).toBe('TlsCertificate: [ATLS-CERT004] size: too small');
+});
+
+test('a finding carries its rule\'s level, and an acknowledgement on a scope above silences it', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'c');
+  expect(finding('ATLS-KEY004', chart, 'p', 'd')).toEqual({ level: 'warning', message: 'c: [ATLS-KEY004] p: d' });
+  expect(finding('ATLS-KEY002', chart, 'p', 'd')?.level).toBe('error');
+  acknowledge(app, 'ATLS-KEY002', 'RSA only in this cluster');
+  expect(finding('ATLS-KEY002', chart, 'p', 'd')).toBeUndefined();
+  expect(Rules.acknowledgementOf(chart, 'ATLS-KEY002')).toEqual({ ruleId: 'ATLS-KEY002', reason: 'RSA only in this cluster', path: '' });
+  // Non-acknowledgeable rules are never silenced.
+  expect(finding('ATLS-KEY003', chart, 'p', 'd')?.level).toBe('error');
+});
+
+test('unknown, non-acknowledgeable and reason-less acknowledgements are refused, naming the scope', () => {
+  const chart = new Chart(Testing.app(), 'c');
+  expect(() => Rules.acknowledge(chart, 'ATLS-NOPE', 'x')).toThrow(/^c: unknown rule id 'ATLS-NOPE'/);
+  expect(() => Rules.acknowledge(chart, 'ATLS-GW001', 'x')).toThrow(/^c: rule ATLS-GW001 cannot be acknowledged/);
+  expect(() => Rules.acknowledge(chart, 'ATLS-KEY004', '  ')).toThrow(/^c: acknowledging ATLS-KEY004 needs a reason/);
+});
