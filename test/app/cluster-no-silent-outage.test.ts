@@ -3,8 +3,8 @@
 // scripts print it: software listeners and targets must be served; QAT and CryptoMB ones must
 // fail, or come out rejected, with Envoy's message; exit statuses must follow.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const B = require('../conformance/cluster/benchmark-run');
-const H = require('../conformance/cluster/handshake-check-run');
+const B = require('../../conformance/cluster/benchmark-run');
+const H = require('../../conformance/cluster/handshake-check-run');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const listener = { name: 'tls-443', port: 443, sni: 'www.example.com', secret: 'default/example-cert' };
