@@ -241,7 +241,9 @@ async function assertApps(cp, apps) {
   for (const ds of ofKind(objects, 'DaemonSet').filter((d) => Object.keys(d.spec.template.spec.nodeSelector ?? {}).some((k) => /qat/.test(k)))) {
     record(sched, A.boundTo(`DaemonSet ${ds.metadata.name}`, podsOf(ds), ['spr-qat']));
   }
-  for (const job of ofKind(objects, 'Job')) record(sched, A.benchmarkApart(podsOf(job), fleet.flatMap((f) => f.pods)));
+  for (const job of ofKind(objects, 'Job').filter((j) => j.metadata.labels?.['app.kubernetes.io/name'] === 'handshake-benchmark')) {
+    record(sched, A.benchmarkApart(podsOf(job), fleet.flatMap((f) => f.pods)));
+  }
 
   const workloads = liveAll(cp, ofKind(objects, 'Deployment', 'DaemonSet', 'Job'));
   record('Pod Security: every pod the controllers create is admitted', A.podSecurity(cp, [...workloads, ...fleet.map((f) => f.deployment)]));
@@ -316,7 +318,8 @@ async function existingNfdCluster(name, dir, objects) {
 
 (async () => {
   const load = (name, dir) => [name, dir, appObjects(dir)];
-  const fresh = [load('example', exampleDir), load('merged', path.join(scenariosDir, 'merged')), load('https', path.join(scenariosDir, 'https'))];
+  const fresh = [load('example', exampleDir), load('merged', path.join(scenariosDir, 'merged')), load('https', path.join(scenariosDir, 'https')),
+    load('handshake-check', path.join(scenariosDir, 'handshake-check'))];
   try {
     await freshCluster(fresh);
     await sleep(500);

@@ -7,11 +7,13 @@ const E = require('./envoy-assertions');
 const { PodNetwork } = require('./podnet');
 const { startEnvoys, assertEnvoys } = require('./dataplane');
 const { runBenchmark, benchmarkRows } = require('./benchmark-run');
+const { runHandshakeCheck, handshakeCheckLines } = require('./handshake-check-run');
 const { securityContextMerge, mergedOver, OVERRIDE } = require('./security-context');
 const { expectFailure } = require('./negative');
 
-const BENCHMARK_GROUP = 'benchmark: the synthesized HandshakeBenchmark against the real software Envoys';
+const BENCHMARK_GROUP = 'benchmark: the synthesized HandshakeBenchmark against the real Envoys (the standard build\'s QAT and CryptoMB rows: rejected)';
 const NEGATIVE_GROUP = 'negative controls: each makes its assertion fail';
+const CHECK_GROUP = 'HandshakeCheck Jobs: pass every software listener, fail every QAT and CryptoMB one with Envoy\'s message';
 
 /** Controls over what the Envoy groups observed: each compares against the wrong thing and must fail. */
 async function negatives(observed, securityDefaults) {
@@ -56,6 +58,17 @@ async function check(cp, ctx) {
       groups.push([BENCHMARK_GROUP, { checked: r.checked, failures: r.failures }]);
       for (const line of r.table?.lines ?? []) log(`  ${line}`);
     } else groups.push([BENCHMARK_GROUP, { checked: 1, failures: ['the app has no HandshakeBenchmark Job'] }]);
+
+    const checks = ctx.objects.filter((o) => o.kind === 'Job' && o.metadata.labels?.['app.kubernetes.io/name'] === 'handshake-check');
+    if (!checks.length) groups.push([CHECK_GROUP, { checked: 1, failures: ['the apps have no HandshakeCheck Job'] }]);
+    for (const [i, job] of checks.entries()) {
+      const run = await runHandshakeCheck(cp, net, job, started.envoys, ctx, `10.244.254.${10 + i}`);
+      groups.push([CHECK_GROUP, handshakeCheckLines(run)]);
+      for (const line of run.output.trim().split('\n')) log(`  ${job.metadata.name}: ${line}`);
+      // The same run judged as if every gateway were software (or QAT): the lines must not fit.
+      const swapped = { ...run, config: { ...run.config, gateways: run.config.gateways.map((g) => ({ ...g, provider: g.provider === 'software' ? 'qat' : 'software' })) } };
+      groups.push([NEGATIVE_GROUP, await expectFailure(`the ${job.metadata.name} output judged with the providers swapped`, () => handshakeCheckLines(swapped))]);
+    }
 
     if (process.env.ATLS_CLUSTER_BENCH === '1') {
       const { dataPlaneCost } = require('./dataplane-bench');

@@ -1,13 +1,12 @@
 // Fakes for the Job scripts, all on loopback addresses: TLS targets (one serving a certificate,
 // one resetting every connection after its ClientHello, as an Envoy whose listener has no
 // certificate does), a Kubernetes API listing Envoy pods, and Envoy stats endpoints.
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { Versions } from '../../src';
 
 const servers: net.Server[] = [];
 const children: ChildProcess[] = [];
@@ -125,19 +124,4 @@ export function runScript(dir: string, script: string, env: Record<string, strin
   child.stdout.on('data', (d) => stdout += d);
   child.stderr.on('data', (d) => stderr += d);
   return new Promise((r) => child.on('close', (status) => r({ status, stdout, stderr })));
-}
-
-/** The pinned fortio, installed on first use from the Go module proxy; a missing binary fails, never skips. */
-export function pinnedFortio(): string {
-  const fortio = process.env.ATLS_FORTIO ?? path.join(__dirname, '..', '..', '.cache', 'tools', 'fortio');
-  const version = () => execFileSync(fortio, ['version'], { encoding: 'utf8' }).trim();
-  if (!process.env.ATLS_FORTIO && !(fs.existsSync(fortio) && version() === Versions.FORTIO_VERSION.slice(1))) {
-    execFileSync('go', ['install', `fortio.org/fortio@${Versions.FORTIO_VERSION}`], {
-      env: { ...process.env, CGO_ENABLED: '0', GOBIN: path.dirname(fortio) }, stdio: 'inherit',
-    });
-  }
-  if (!fs.existsSync(fortio) || version() !== Versions.FORTIO_VERSION.slice(1)) {
-    throw new Error(`fortio ${Versions.FORTIO_VERSION} not found at ${fortio} (set ATLS_FORTIO)`);
-  }
-  return fortio;
 }

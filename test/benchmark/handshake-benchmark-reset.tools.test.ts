@@ -1,7 +1,8 @@
 // The benchmark script against targets that serve nothing: the exact synthesized script and the
 // pinned fortio against a fake target resetting every connection after its ClientHello (what
 // Envoy does when it rejected the listener's Secret), with fake Envoy stats saying so or not.
-// Every such target gets its row, its errors and a verdict; the run still exits 0.
+// Every such target gets its row, its errors and a verdict; the run still exits 0. Runs under
+// npx projen test:tools (fortio is built from the Go module proxy).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,9 +13,9 @@ import {
 } from '../../src';
 import { find, makeCert, newChart, synthApp } from '../util';
 import {
-  closeFakes, fakeKubeApi, fakeStats, freePort, pinnedFortio, rejectedSecretStats, resettingTarget, runScript, ScriptRun, tlsTarget,
-  writeConfigMap,
+  closeFakes, fakeKubeApi, fakeStats, freePort, rejectedSecretStats, resettingTarget, runScript, ScriptRun, tlsTarget, writeConfigMap,
 } from './fakes';
+import { pinnedFortio } from './fortio';
 
 jest.setTimeout(180_000);
 
