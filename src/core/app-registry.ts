@@ -137,20 +137,32 @@ export class AppRegistry {
 
 const REGISTRIES = new WeakMap<IConstruct, AppRegistry>();
 
-/** No two objects of a kind share a name and namespace anywhere in the app. */
+/**
+ * No two objects of a kind share a name and namespace anywhere in the app. Collisions between the
+ * same two constructs (two gateways of one name: their Gateway, routes, EnvoyProxy...) are one
+ * cause, reported once on the later construct.
+ */
 function duplicateObjects(tree: IConstruct[]): (Finding | undefined)[] {
   const seen = new Map<string, ApiObject>();
-  const errors: (Finding | undefined)[] = [];
+  const byPair = new Map<string, { scope: IConstruct; other: IConstruct; objects: ApiObject[]; firsts: ApiObject[] }>();
   for (const c of tree) {
     if (!(c instanceof ApiObject)) continue;
     const key = `${c.apiGroup}/${c.kind} ${c.metadata.namespace ?? ''}/${c.name}`;
     const first = seen.get(key);
-    if (first) {
-      errors.push(finding('ATLS-APP001', c, 'metadata.name',
-        `${c.kind} '${c.metadata.namespace ? c.metadata.namespace + '/' : ''}${c.name}' is also defined by ${first.node.path}`));
-    } else {
+    if (!first) {
       seen.set(key, c);
+      continue;
     }
+    const [scope, other] = [c.node.scope ?? c, first.node.scope ?? first];
+    const pair = `${scope.node.path}\n${other.node.path}`;
+    const entry = byPair.get(pair) ?? { scope, other, objects: [], firsts: [] };
+    entry.objects.push(c);
+    entry.firsts.push(first);
+    byPair.set(pair, entry);
   }
-  return errors;
+  const describe = (o: ApiObject) => `${o.kind} '${o.metadata.namespace ? o.metadata.namespace + '/' : ''}${o.name}'`;
+  return [...byPair.values()].map(({ scope, other, objects, firsts }) => (objects.length === 1
+    ? finding('ATLS-APP001', objects[0], 'metadata.name', `${describe(objects[0])} is also defined by ${firsts[0].node.path}`)
+    : finding('ATLS-APP001', scope, 'name',
+      `its ${objects.map(describe).join(', ')} are also defined by ${other.node.path}: give one of the two another name or namespace`)));
 }

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { pythonNote } from './messages';
 import { RULE_CATALOG, RuleId } from './rule-catalog';
 
 /** How a rule violation is reported. */
@@ -106,10 +107,12 @@ export function acknowledge(scope: IConstruct, ruleId: string, reason: string): 
 
 /**
  * @internal The message every rule violation uses: where (construct path, or the factory for
- * input checked before any construct exists), the rule id, the prop, and why.
+ * input checked before any construct exists), the rule id (after "warning" for a warning), the
+ * prop, why, and the prop's Python spelling when it differs.
  */
 export function ruleMessage(ruleId: RuleId, where: IConstruct | string, prop: string, detail: string): string {
-  return `${typeof where === 'string' ? where : where.node.path}: [${ruleId}] ${prop}: ${detail}`;
+  const warning = RULE_CATALOG[ruleId].level === 'warning' ? 'warning ' : '';
+  return `${typeof where === 'string' ? where : where.node.path}: ${warning}[${ruleId}] ${prop}: ${detail}${pythonNote(prop)}`;
 }
 
 /** @internal throws the rule violation at once (constructor tier). */

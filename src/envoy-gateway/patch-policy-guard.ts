@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { guardValidations } from './patch-policy-cel';
 import { AppRegistry } from '../core/app-registry';
+import { clusterScoped } from '../core/cluster-scoped';
 import { ruleError } from '../core/rules';
 import { checkLabel, checkSubdomain } from '../core/validation';
 
@@ -74,7 +75,7 @@ export class EnvoyPatchPolicyGuard extends Construct {
     this.enabled = props.enabled ?? true;
     if (!this.enabled) return;
 
-    this.policy = new ApiObject(this, 'Policy', {
+    this.policy = clusterScoped(new ApiObject(this, 'Policy', {
       apiVersion: API_VERSION,
       kind: 'ValidatingAdmissionPolicy',
       metadata: { name },
@@ -94,8 +95,8 @@ export class EnvoyPatchPolicyGuard extends Construct {
         },
         validations: guardValidations(allowed),
       },
-    });
-    this.binding = new ApiObject(this, 'Binding', {
+    }));
+    this.binding = clusterScoped(new ApiObject(this, 'Binding', {
       apiVersion: API_VERSION,
       kind: 'ValidatingAdmissionPolicyBinding',
       metadata: { name },
@@ -108,7 +109,7 @@ export class EnvoyPatchPolicyGuard extends Construct {
           },
         } : {}),
       },
-    });
+    }));
   }
 }
 

@@ -1,12 +1,13 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayChecks } from './checks';
-import { envoyProxySpec, EnvoySizing, resolveEnvoy } from './envoy-proxy-spec';
+import { envoyProxySpec, EnvoySizing, RECOMMENDED_ENVOY_MEMORY_MIB, resolveEnvoy } from './envoy-proxy-spec';
 import { addKeyProviderPolicy } from './key-provider-policy';
 import { ResolvedListener, resolveListeners } from './listeners';
 import { AcceleratedTlsGatewayProps, EnvoyOptions } from './props';
 import { addCertificateObjects, addGateway, addReferenceGrants, addRoute } from './routes';
 import { AppRegistry } from '../core/app-registry';
+import { clusterScoped } from '../core/cluster-scoped';
 import { dns1035, labelFromId } from '../core/names';
 import { Finding, finding, ruleError } from '../core/rules';
 import { checkDns1035Label, checkLabel, checkSubdomain } from '../core/validation';
@@ -68,7 +69,7 @@ export class AcceleratedTlsGateway extends Construct {
     }
     const provider = props.provider;
     this.provider = provider;
-    this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'default');
+    this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
     this.name = checkLabel(this, 'ATLS-GW005', 'name', props.name ?? labelFromId(id));
     this.gatewayClassName = checkSubdomain(this, 'ATLS-GW005', 'gatewayClassName', props.gatewayClassName ?? `${this.namespace}-${this.name}`);
     this.mergeGateways = props.mergeGateways ?? false;
@@ -99,13 +100,13 @@ export class AcceleratedTlsGateway extends Construct {
           podLabels: this.podLabels,
         }),
       });
-      this.gatewayClass = new GatewayClass(this, 'GatewayClass', {
+      this.gatewayClass = clusterScoped(new GatewayClass(this, 'GatewayClass', {
         metadata: { name: this.gatewayClassName },
         spec: {
           controllerName: 'gateway.envoyproxy.io/gatewayclass-controller',
           parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: proxyName, namespace: this.envoyNamespace },
         },
-      });
+      }));
     }
 
     this.gateway = addGateway(this, this, this.listeners);
@@ -121,6 +122,7 @@ export class AcceleratedTlsGateway extends Construct {
     }
     GatewayChecks.of(this).add({
       scope: this,
+      gatewayKey: `${this.namespace}/${this.name}`,
       gatewayClassName: this.gatewayClassName,
       mergeGateways: this.mergeGateways,
       createsClass: createClass,
@@ -164,9 +166,14 @@ export class AcceleratedTlsGateway extends Construct {
     const reg = AppRegistry.of(this);
     const behaviour = this.provider._behaviour;
     const out = behaviour.appFindings(reg).map((f) => finding(f.ruleId, this, `provider.${f.prop}`, f.detail));
+    if (parseInt(this.sizing.memory, 10) < RECOMMENDED_ENVOY_MEMORY_MIB) {
+      out.push(finding('ATLS-GW008', this, 'envoy.memory',
+        `${this.sizing.memory} is below ${RECOMMENDED_ENVOY_MEMORY_MIB}Mi, Envoy Gateway's default request: connections, TLS buffers and xDS updates `
+        + `need more than the 60 MiB Envoy takes at start, and under load it is OOM-killed; give it at least Size.mebibytes(${RECOMMENDED_ENVOY_MEMORY_MIB})`));
+    }
     for (const l of this.listeners) {
       const prop = `${l.prop}.certificate`;
-      out.push(...l.certificate._source.findings().map((f) => finding(f.ruleId, this, prop, f.detail)));
+      out.push(...l.certificate._source.findings(l.hostname).map((f) => finding(f.ruleId, this, prop, f.detail)));
       if (!this.provider.accelerated) continue;
       const alg = l.certificate.keyAlgorithm;
       if (!alg) {

@@ -9,6 +9,8 @@ import { KeyProviderKind } from '../key-providers/options';
 /** @internal What the app-wide checks need to know of one gateway. */
 export interface GatewayFacts {
   readonly scope: IConstruct;
+  /** `namespace/name` of the Gateway. */
+  readonly gatewayKey?: string;
   readonly gatewayClassName: string;
   readonly mergeGateways: boolean;
   readonly createsClass: boolean;
@@ -40,7 +42,16 @@ export class GatewayChecks {
 
   public findings(): (Finding | undefined)[] {
     const byClass = new Map<string, GatewayFacts[]>();
-    for (const g of this.gateways) {
+    // A gateway named like an earlier one collides with it object by object (ATLS-APP001, once):
+    // the class it would share follows from that, so it is not reported again.
+    const names = new Set<string>();
+    const distinct = this.gateways.filter((g) => {
+      if (g.gatewayKey === undefined) return true;
+      const again = names.has(g.gatewayKey);
+      names.add(g.gatewayKey);
+      return !again;
+    });
+    for (const g of distinct) {
       const members = byClass.get(g.gatewayClassName);
       if (members) members.push(g);
       else byClass.set(g.gatewayClassName, [g]);

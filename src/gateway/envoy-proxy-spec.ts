@@ -25,6 +25,17 @@ const SERVICE_TYPES: Record<EnvoyServiceType, ServiceType> = {
   [EnvoyServiceType.CLUSTER_IP]: ServiceType.CLUSTER_IP,
 };
 
+/**
+ * @internal Envoy memory below which it cannot start (ATLS-GW007): Envoy v1.39 with a one-listener
+ * static config and one worker thread is 60 MiB resident right after start.
+ */
+export const MIN_ENVOY_MEMORY_MIB = 64;
+/**
+ * @internal Envoy memory below which a warning is printed (ATLS-GW008): Envoy Gateway's own
+ * default request, which leaves room for connections, TLS buffers and xDS updates.
+ */
+export const RECOMMENDED_ENVOY_MEMORY_MIB = 512;
+
 /** @internal The Envoy pods' image and size, with defaults applied (resolved once, checked). */
 export interface EnvoySizing {
   readonly image: string;
@@ -46,6 +57,11 @@ export function resolveEnvoy(scope: IConstruct, provider: KeyProvider, envoy: En
   if (envoy.concurrency !== undefined) checkPositiveInt(scope, 'ATLS-GW006', 'envoy.concurrency', envoy.concurrency);
   const cpu = checkCpu(scope, 'ATLS-GW006', 'envoy.cpu', envoy.cpu ?? Cpu.millis(1000));
   const memory = mebibytes(scope, 'ATLS-GW006', 'envoy.memory', envoy.memory ?? Size.mebibytes(4096));
+  if (parseInt(memory, 10) < MIN_ENVOY_MEMORY_MIB) {
+    throw ruleError('ATLS-GW007', scope, 'envoy.memory',
+      `${memory} is below the ${MIN_ENVOY_MEMORY_MIB}Mi Envoy needs to start (it is about 60 MiB resident before serving anything): `
+      + `the pod would be OOM-killed in a loop; give it at least ${RECOMMENDED_ENVOY_MEMORY_MIB}Mi (Size.mebibytes(${RECOMMENDED_ENVOY_MEMORY_MIB}))`);
+  }
   if (envoy.serviceType !== undefined) checkEnum(scope, 'ATLS-GW005', 'envoy.serviceType', envoy.serviceType, EnvoyServiceType);
   // Envoy's default, all host cores, oversubscribes a CPU-limited pod: whole CPUs requested, at least 1.
   return { image, cpu, memory, concurrency: envoy.concurrency ?? Math.max(1, Math.floor(cpuCores(cpu))), replicas: envoy.replicas };

@@ -39,6 +39,8 @@ export function resolveListeners(scope: IConstruct, gatewayName: string, namespa
   return listeners.map((l, i) => {
     const prop = `listeners[${i}]`;
     if (!l || !(l.certificate instanceof TlsCertificate)) throw ruleError('ATLS-GW001', scope, `${prop}.certificate`, 'a TlsCertificate is required');
+    const problem = l.certificate._source.problem;
+    if (problem) throw ruleError(problem.ruleId, scope, `${prop}.certificate.${problem.prop}`, problem.detail);
     if (!l.backend) throw ruleError('ATLS-GW001', scope, `${prop}.backend`, 'a backend is required');
     const port = checkPort(scope, 'ATLS-GW004', `${prop}.port`, l.port ?? 443);
     if (l.name === undefined && (ports.get(port) ?? 0) > 1) {

@@ -46,3 +46,16 @@ export function placementFindings(placement: NodePlacement | undefined, reg: App
     detail: 'REQUIRED placement needs node labels: add CryptoMbAffinity to the app (or declare an existing NodeFeatureDiscovery), or place it PREFERRED or ANY',
   }];
 }
+
+/**
+ * @internal ATLS-QAT003: pods placed on QAT nodes in an app with no QAT device plugin, neither a
+ * construct nor one declared installed (`QatDevicePlugin.useExisting`).
+ */
+export function missingQatPlugin(prop: string, what: string): ProviderFinding {
+  return {
+    ruleId: 'ATLS-QAT003',
+    prop,
+    detail: `the app has no QAT device plugin (${what}): on a cluster without Intel's plugin the Envoy pods stay Pending; `
+      + 'add QatNodePrep (or QatDevicePlugin) to the app, or declare the installed one with QatDevicePlugin.useExisting(scope, { resourceNames, nodeSelector })',
+  };
+}

@@ -4,6 +4,7 @@ import { QAT_CONFIG_TYPE } from './config-types';
 import { HardwareProvider } from './hardware';
 import { KeyProviderKind, QatProviderOptions } from './options';
 import { KeyAlgorithm, KeyType } from '../certificates/key-algorithm';
+import { missingQatPlugin } from './placement';
 import { AppRegistry } from '../core/app-registry';
 import { checkPositiveInt, checkResourceName } from '../core/validation';
 import {
@@ -76,8 +77,10 @@ export class QatProvider extends HardwareProvider {
   }
 
   public appFindings(reg: AppRegistry): ProviderFinding[] {
-    if (!reg.qatResources || reg.qatResources.includes(this.resourceName)) return [];
-    return [{
+    const out = super.appFindings(reg);
+    if (!reg.qatResources) out.push(missingQatPlugin('resourceName', `nothing advertises ${this.resourceName}`));
+    if (!reg.qatResources || reg.qatResources.includes(this.resourceName)) return out;
+    return [...out, {
       ruleId: 'ATLS-QAT001',
       prop: 'resourceName',
       detail: `the app's QAT device plugin advertises ${reg.qatResources.join(', ')}, not ${this.resourceName}`,

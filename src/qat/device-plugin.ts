@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { declareExistingQatPlugin, ExistingQatDevicePluginProps, existingQatPluginDeclared } from './existing-device-plugin';
 import { defaultQatNodeSelector, QAT_READY_LABEL } from './labels';
 import { QatServices } from './services';
 import { AppRegistry } from '../core/app-registry';
@@ -150,8 +151,22 @@ const PF_ID = /^[0-9a-f]{4}$/;
  * The Intel QAT device plugin v0.36.0 as the upstream `qat_initcontainer` overlay renders it,
  * in its own namespace: the `intel-qat-plugin` DaemonSet with the VF init container, and the
  * `qat-config` ConfigMap that selects the services. One per app.
+ * `QatDevicePlugin.useExisting(scope, ...)` declares a plugin that is already installed instead.
  */
 export class QatDevicePlugin extends Construct {
+  /**
+   * Declares that Intel's QAT device plugin is already installed in the cluster: nothing is
+   * emitted, but QAT gateways (and `onQatNodes` baselines) know which resources it advertises
+   * and on which nodes, as they would from a `QatDevicePlugin` in the app. Without either,
+   * ATLS-QAT003 warns that their Envoy pods would stay Pending.
+   *
+   * @param scope any construct of the app
+   * @param props what the installed plugin advertises, and where
+   */
+  public static useExisting(scope: IConstruct, props: ExistingQatDevicePluginProps = {}): void {
+    declareExistingQatPlugin(scope, SINGLETON, props);
+  }
+
   /** NFD label of a node ready for the plugin (a QAT PF that can serve Envoy, intel_qat and vfio-pci). */
   public static readonly READY_LABEL = QAT_READY_LABEL;
   /**
@@ -183,7 +198,7 @@ export class QatDevicePlugin extends Construct {
   constructor(scope: Construct, id: string, props: QatDevicePluginProps = {}) {
     super(scope, id);
     const reg = AppRegistry.of(this);
-    reg.claim(SINGLETON, this);
+    reg.claim(SINGLETON, this, existingQatPluginDeclared(reg));
     this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'inteldeviceplugins-system');
     const configureVfs = props.configureVfs ?? true;
     this.services = configureVfs ? (props.services ?? QatServices.CRYPTO) : undefined;

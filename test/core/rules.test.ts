@@ -4,12 +4,14 @@ import { acknowledge, RuleLevel, Rules } from '../../src';
 import { RULE_CATALOG } from '../../src/core/rule-catalog';
 import { finding, ruleError, ruleMessage } from '../../src/core/rules';
 
-test('every rule has a unique id, a description and a level; only ATLS-KEY004 is a warning', () => {
+test('every rule has a unique id, a description and a level; the warnings are these, each acknowledgeable', () => {
   const ids = Rules.ALL.map((r) => r.id);
   expect(new Set(ids).size).toBe(ids.length);
   expect(ids).toEqual(Object.keys(RULE_CATALOG));
   for (const r of Rules.ALL) expect(r.id).toMatch(/^ATLS-[A-Z]+\d{3}$/);
-  expect(Rules.ALL.filter((r) => r.level === RuleLevel.WARNING).map((r) => r.id)).toEqual(['ATLS-KEY004']);
+  const warnings = Rules.ALL.filter((r) => r.level === RuleLevel.WARNING);
+  expect(warnings.map((r) => r.id)).toEqual(['ATLS-GW008', 'ATLS-KEY004', 'ATLS-KEY005', 'ATLS-KEY006', 'ATLS-CERT005', 'ATLS-QAT003']);
+  expect(warnings.filter((r) => !r.acknowledgeable)).toEqual([]);
 });
 
 test('messages start with the construct path (or the factory), then the rule id and the prop', () => {
@@ -21,7 +23,7 @@ test('messages start with the construct path (or the factory), then the rule id 
 test('a finding carries its rule\'s level, and an acknowledgement on a scope above silences it', () => {
   const app = Testing.app();
   const chart = new Chart(app, 'c');
-  expect(finding('ATLS-KEY004', chart, 'p', 'd')).toEqual({ level: 'warning', message: 'c: [ATLS-KEY004] p: d' });
+  expect(finding('ATLS-KEY004', chart, 'p', 'd')).toEqual({ level: 'warning', message: 'c: warning [ATLS-KEY004] p: d' });
   expect(finding('ATLS-KEY002', chart, 'p', 'd')?.level).toBe('error');
   acknowledge(app, 'ATLS-KEY002', 'RSA only in this cluster');
   expect(finding('ATLS-KEY002', chart, 'p', 'd')).toBeUndefined();

@@ -234,7 +234,7 @@ describe('rules', () => {
     try {
       const { app } = gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('x') }] });
       synthApp(app);
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/test\/gw: \[ATLS-KEY004\] listeners\[0\].certificate/));
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^test\/gw: warning \[ATLS-KEY004\] listeners\[0\].certificate/));
       warn.mockClear();
       const second = gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('x') }] });
       acknowledge(second.chart, 'ATLS-KEY004', 'key managed by the platform team, always RSA');
@@ -254,7 +254,7 @@ describe('rules', () => {
     const { app, chart } = gateway();
     new AcceleratedTlsGateway(new Chart(app, 'other'), 'gw', { namespace: 'default', name: 'eg', provider: KeyProvider.software(), listeners: [LISTENER] });
     expect(chart).toBeDefined();
-    expect(() => synthApp(app)).toThrow(/other\/gw\/EnvoyProxy: \[ATLS-APP001\] metadata.name: EnvoyProxy 'envoy-gateway-system\/default-eg' is also defined by test\/gw\/EnvoyProxy/);
+    expect(() => synthApp(app)).toThrow(/other\/gw: \[ATLS-APP001\] name: its EnvoyProxy 'envoy-gateway-system\/default-eg', GatewayClass 'default-eg', Gateway 'default\/eg', TCPRoute 'default\/eg-tls-443' are also defined by test\/gw: give one/);
   });
 
   test('unknown and non-acknowledgeable rule ids are refused; a reason is required', () => {
@@ -278,6 +278,6 @@ test('synth-time checks re-run when the app changes after a synth', () => {
   expect(() => synthApp(app)).not.toThrow();
   // A second gateway with the same names, added after the first synth, must still be caught.
   new AcceleratedTlsGateway(new Chart(app, 'late'), 'gw', { namespace: 'default', name: 'eg', provider: KeyProvider.software(), listeners: [LISTENER] });
-  expect(() => synthApp(app)).toThrow(/late\/gw\/EnvoyProxy: \[ATLS-APP001\]/);
+  expect(() => synthApp(app)).toThrow(/late\/gw: \[ATLS-APP001\] name: its EnvoyProxy/);
 });
 

@@ -31,7 +31,8 @@ test('RSA keys fit; anything else is ATLS-KEY002', () => {
 test('the resource must be one the app\'s QAT device plugin advertises (ATLS-QAT001)', () => {
   const { chart } = newChart();
   const reg = AppRegistry.of(chart);
-  expect(qat().appFindings(reg)).toEqual([]); // no plugin in the app: nothing to compare with
+  // No plugin in the app: nothing to compare with, but the pods would stay Pending (ATLS-QAT003).
+  expect(qat().appFindings(reg)).toEqual([{ ruleId: 'ATLS-QAT003', prop: 'resourceName', detail: expect.stringMatching(/no QAT device plugin \(nothing advertises qat.intel.com\/cy\)/) }]);
   reg.qatResources = ['qat.intel.com/asym'];
   expect(qat().appFindings(reg)).toEqual([{ ruleId: 'ATLS-QAT001', prop: 'resourceName', detail: expect.stringMatching(/advertises qat.intel.com\/asym, not qat.intel.com\/cy/) }]);
   expect(qat({ resourceName: 'qat.intel.com/asym' }).appFindings(reg)).toEqual([]);

@@ -33,9 +33,13 @@ describe('the plugin DaemonSet against the upstream v0.36.0 render', () => {
     // The intended differences, and nothing else:
     expect(diffPaths(upstream, ours)).toEqual([
       '.metadata.namespace', // upstream has none: kubectl's current namespace
+      '.spec.template.spec.containers[0].image', // the same image, fully qualified (docker.io/)
       '.spec.template.spec.initContainers[0].env[1]', // ENABLED_QAT_PF_PCIIDS, explicit: the PFs whose VFs serve Envoy
+      '.spec.template.spec.initContainers[0].image', // the same image, fully qualified (docker.io/)
       `.spec.template.spec.nodeSelector.${READY}`, // only nodes NFD found ready (PF, intel_qat, vfio-pci)
     ]);
+    expect(ours.spec.template.spec.containers[0].image).toBe(`docker.io/${upstream.spec.template.spec.containers[0].image}`);
+    expect(ours.spec.template.spec.initContainers[0].image).toBe(`docker.io/${upstream.spec.template.spec.initContainers[0].image}`);
     expect(ours.metadata.namespace).toBe(NS);
     expect(ours.spec.template.spec.initContainers[0].env[1]).toEqual({ name: 'ENABLED_QAT_PF_PCIIDS', value: '4940 4942 4944 4946' });
     expect(ours.spec.template.spec.nodeSelector).toEqual({ [READY]: 'true', 'kubernetes.io/arch': 'amd64' });
@@ -44,7 +48,7 @@ describe('the plugin DaemonSet against the upstream v0.36.0 render', () => {
   testUpstream('without VF setup: the default kustomization (what the private key provider task applies), plus the same differences', () => {
     const ours = find(plugin({ configureVfs: false }).objects, 'DaemonSet');
     const upstream = YAML.parse(upstreamFile('reference', 'qat_plugin-v0.36.0-default.yaml'));
-    expect(diffPaths(upstream, ours)).toEqual(['.metadata.namespace', `.spec.template.spec.nodeSelector.${READY}`]);
+    expect(diffPaths(upstream, ours)).toEqual(['.metadata.namespace', '.spec.template.spec.containers[0].image', `.spec.template.spec.nodeSelector.${READY}`]);
   });
 
   test('no plugin args by default, as upstream', () => {

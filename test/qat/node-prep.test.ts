@@ -189,7 +189,7 @@ test.each<[string, QatNodePrepProps, RegExp]>([
   ['every step off', { hostPrep: { loadVfioPci: false, vfioAccess: false, raiseMemlock: false } }, /test\/qat\/HostPrep: \[ATLS-QAT002\] loadVfioPci: every host preparation step is off/],
   ['vfioUid', { hostPrep: { vfioUid: -1 } }, /test\/qat\/HostPrep: \[ATLS-QAT002\] vfioUid: -1 is not an integer/],
   ['vfioUid without vfioAccess', { hostPrep: { vfioAccess: false, vfioUid: 5 } }, /HostPrep: \[ATLS-QAT002\] vfioUid: needs vfioAccess/],
-  ['memlockBytes', { hostPrep: { memlockBytes: 4096 } }, /HostPrep: \[ATLS-QAT002\] memlockBytes: 4096 is not an integer within 1048576/],
+  ['memlockBytes', { hostPrep: { memlockBytes: 4096 } }, /HostPrep: \[ATLS-QAT002\] memlockBytes: 4096 is not an integer of at least 1048576/],
   ['memlockBytes without raiseMemlock', { hostPrep: { raiseMemlock: false, memlockBytes: 2 ** 27 } }, /HostPrep: \[ATLS-QAT002\] memlockBytes: needs raiseMemlock/],
   ['containerRuntime', { hostPrep: { containerRuntime: 'docker' as ContainerRuntime } }, /HostPrep: \[ATLS-QAT002\] containerRuntime: 'docker' is not one of containerd, crio/],
 ])('%s is refused at once, naming the prop', (_name, props, message) => {
