@@ -1,8 +1,8 @@
 import { KeyAlgorithm } from './key-algorithm';
 import { CertificateInputError, CertificateSource, CertManagerSecret, ExistingSecret, InvalidCertificate, PemSecret } from './sources';
 import { isHostname, isSubdomain } from '../core/formats';
-import { shortHash } from '../core/names';
 import { shown } from '../core/messages';
+import { shortHash } from '../core/names';
 import { CertificateSpecPrivateKeyAlgorithm } from '../imports/cert-manager.io';
 
 /** Options of `TlsCertificate.fromSecretName()`. */

@@ -3,8 +3,8 @@ import { BenchmarkEvidence, LogEvidence, ProviderFinding } from './behaviour';
 import { QAT_CONFIG_TYPE } from './config-types';
 import { HardwareProvider } from './hardware';
 import { KeyProviderKind, QatProviderOptions } from './options';
-import { KeyAlgorithm, KeyType } from '../certificates/key-algorithm';
 import { missingQatPlugin } from './placement';
+import { KeyAlgorithm, KeyType } from '../certificates/key-algorithm';
 import { AppRegistry } from '../core/app-registry';
 import { checkPositiveInt, checkResourceName } from '../core/validation';
 import {

@@ -154,6 +154,17 @@ const PF_ID = /^[0-9a-f]{4}$/;
  * `QatDevicePlugin.useExisting(scope, ...)` declares a plugin that is already installed instead.
  */
 export class QatDevicePlugin extends Construct {
+
+  /** NFD label of a node ready for the plugin (a QAT PF that can serve Envoy, intel_qat and vfio-pci). */
+  public static readonly READY_LABEL = QAT_READY_LABEL;
+  /**
+   * PCI device ids of the QAT physical functions whose VFs can serve Envoy's QAT provider:
+   * 4xxx (4940), 401xx (4942), 402xx (4944), 420xx (4946), 6xxx (4948). C62x (37c8) and older
+   * generations are left out: Envoy's provider uses qatlib, which drives Gen4 and later, and the
+   * plugin advertises `qat.intel.com/cy` only for Gen4 and later VFs.
+   */
+  public static readonly PF_DEVICE_IDS: string[] = Object.values(ENVOY_PF_IDS_BY_VF_DRIVER).flatMap((ids) => ids ?? []);
+
   /**
    * Declares that Intel's QAT device plugin is already installed in the cluster: nothing is
    * emitted, but QAT gateways (and `onQatNodes` baselines) know which resources it advertises
@@ -166,16 +177,6 @@ export class QatDevicePlugin extends Construct {
   public static useExisting(scope: IConstruct, props: ExistingQatDevicePluginProps = {}): void {
     declareExistingQatPlugin(scope, SINGLETON, props);
   }
-
-  /** NFD label of a node ready for the plugin (a QAT PF that can serve Envoy, intel_qat and vfio-pci). */
-  public static readonly READY_LABEL = QAT_READY_LABEL;
-  /**
-   * PCI device ids of the QAT physical functions whose VFs can serve Envoy's QAT provider:
-   * 4xxx (4940), 401xx (4942), 402xx (4944), 420xx (4946), 6xxx (4948). C62x (37c8) and older
-   * generations are left out: Envoy's provider uses qatlib, which drives Gen4 and later, and the
-   * plugin advertises `qat.intel.com/cy` only for Gen4 and later VFs.
-   */
-  public static readonly PF_DEVICE_IDS: string[] = Object.values(ENVOY_PF_IDS_BY_VF_DRIVER).flatMap((ids) => ids ?? []);
 
   /** The plugin DaemonSet. */
   public readonly daemonSet: ApiObject;

@@ -27,7 +27,8 @@ describe('sources', () => {
       .toThrow(/^test\/gw: \[ATLS-CERT003\] listeners\[0\].certificate.certificatePem: not a PEM certificate .*\(Python: listeners\[0\].certificate.certificate_pem\)$/);
     let message = '';
     try {
-      gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.fromPem({ certificatePem: pem.certificatePem, privateKeyPem: pem.privateKeyPem.slice(0, 200) }) }] });
+      const certificate = TlsCertificate.fromPem({ certificatePem: pem.certificatePem, privateKeyPem: pem.privateKeyPem.slice(0, 200) });
+      gateway({ listeners: [{ ...LISTENER, certificate }] });
     } catch (e) { message = (e as Error).message; }
     expect(message).toMatch(/^test\/gw: \[ATLS-CERT003\] listeners\[0\].certificate.privateKeyPem: not a PEM private key/);
     expect(message).not.toContain(pem.privateKeyPem.slice(40, 100));
@@ -66,7 +67,8 @@ describe('cert-manager', () => {
 
   test('bad cert-manager options (ATLS-CERT004) are reported by the gateway that uses them; Ed25519 carries no size', () => {
     const base = { secretName: 's', dnsNames: ['www.example.com'], issuerName: 'issuer' };
-    const use = (options: Parameters<typeof TlsCertificate.certManager>[0]) => () => gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.certManager(options) }] });
+    const use = (options: Parameters<typeof TlsCertificate.certManager>[0]) =>
+      () => gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.certManager(options) }] });
     expect(use({ ...base, size: 1000 })).toThrow(/^test\/gw: \[ATLS-CERT004\] listeners\[0\].certificate.size: 1000 is not an RSA size within 2048–8192$/);
     expect(use({ ...base, size: '4096' as any })).toThrow(/certificate.size: '4096' \(a string\) is not an RSA size/);
     expect(use({ ...base, algorithm: CertManagerKeyAlgorithm.ECDSA, size: 2048 })).toThrow(/size: 2048 is not an ECDSA size/);

@@ -20,7 +20,7 @@ test('a value shows as given: strings quoted, and named as strings where a numbe
 test('a port given as a string reads as one', () => {
   expect(() => gateway({ listeners: [{ ...LISTENER, port: '443' as any }] }))
     .toThrow("test/gw: [ATLS-GW004] listeners[0].port: '443' (a string) is not a port number (an integer within 1–65535)");
-  expect(() => checkPort('c', 'ATLS-GW004', 'port', 70000)).toThrow("c: [ATLS-GW004] port: 70000 is not a port number");
+  expect(() => checkPort('c', 'ATLS-GW004', 'port', 70000)).toThrow('c: [ATLS-GW004] port: 70000 is not a port number');
 });
 
 test('props are named in TypeScript, with the Python name beside when it differs', () => {

@@ -12,11 +12,14 @@ function placed(chartNamespace: string | undefined, gatewayNamespace?: string): 
   const chart = new Chart(app, 'edge', chartNamespace ? { namespace: chartNamespace } : {});
   const certificate = TlsCertificate.fromPem({ ...makeCert(['rsa:2048']), secretName: 'www-tls' });
   const gw = new AcceleratedTlsGateway(chart, 'gw', {
-    name: 'eg', namespace: gatewayNamespace, provider: KeyProvider.qat(),
+    name: 'eg',
+    namespace: gatewayNamespace,
+    provider: KeyProvider.qat(),
     listeners: [{ ...LISTENER, certificate, backend: { ...LISTENER.backend, namespace: 'apps' } }],
   });
   new QatNodePrep(chart, 'qat');
-  new HandshakeBenchmark(chart, 'bench', { targets: [gw, new AcceleratedTlsGateway(chart, 'sw', { name: 'sw', namespace: gatewayNamespace, provider: KeyProvider.software({ onQatNodes: true }), listeners: [LISTENER] })] });
+  const baseline = new AcceleratedTlsGateway(chart, 'sw', { name: 'sw', namespace: gatewayNamespace, provider: KeyProvider.software({ onQatNodes: true }), listeners: [LISTENER] });
+  new HandshakeBenchmark(chart, 'bench', { targets: [gw, baseline] });
   return synthApp(app).map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
 }
 
