@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { benchmarkContainers } from './pod';
 import { AppRegistry } from '../core/app-registry';
 import { HANDSHAKE_BENCHMARK_ASSET, HANDSHAKE_BENCHMARK_MODULES, readAsset } from '../core/assets';
+import { propName } from '../core/messages';
 import { cpuCores } from '../core/names';
 import { PSA_ENFORCE } from '../core/pod-security';
 import { Finding, finding, ruleError } from '../core/rules';
@@ -332,7 +333,7 @@ export class HandshakeBenchmark extends Construct {
         return { s, props: Object.keys(shape).filter((k) => JSON.stringify(shape[k]) !== JSON.stringify(other[k])) };
       }).sort((a, b) => a.props.length - b.props.length)[0];
       const option = gw.provider._behaviour.baselineOption;
-      const hint = option && diffs.props.includes('provider.placement') ? ` (set the ${option} option of the baseline's software KeyProvider)` : '';
+      const hint = option && diffs.props.includes('provider.placement') ? ` (set the ${propName(option)} option of the baseline's software KeyProvider)` : '';
       errors.push(finding('ATLS-BENCH001', this, prop,
         `${gw.node.path} (${gw.provider.kind}) has no software baseline of the same shape: closest is ${diffs.s.node.path}, ` +
         `which differs in ${diffs.props.join(', ')}${hint}`));

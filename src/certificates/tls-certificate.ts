@@ -1,7 +1,7 @@
 import { KeyAlgorithm } from './key-algorithm';
 import { CertificateInputError, CertificateSource, CertManagerSecret, ExistingSecret, InvalidCertificate, PemSecret } from './sources';
 import { isHostname, isSubdomain } from '../core/formats';
-import { shown } from '../core/messages';
+import { propName, shown } from '../core/messages';
 import { shortHash } from '../core/names';
 import { CertificateSpecPrivateKeyAlgorithm } from '../imports/cert-manager.io';
 
@@ -88,7 +88,7 @@ export class TlsCertificate {
   public static fromPem(options: PemCertificateOptions): TlsCertificate {
     return TlsCertificate.checked(options?.secretName, () => {
       if (!options || typeof options.certificatePem !== 'string' || typeof options.privateKeyPem !== 'string') {
-        throw new CertificateInputError('ATLS-CERT003', 'certificatePem', 'certificatePem and privateKeyPem (PEM strings) are required');
+        throw new CertificateInputError('ATLS-CERT003', 'certificatePem', `${propName('certificatePem')} and ${propName('privateKeyPem')} (PEM strings) are required`);
       }
       const pem = PemSecret.parse(options.certificatePem, options.privateKeyPem);
       const name = options.secretName ?? `tls-${shortHash(options.certificatePem, 10)}`;

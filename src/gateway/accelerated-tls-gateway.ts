@@ -8,6 +8,7 @@ import { AcceleratedTlsGatewayProps, EnvoyOptions } from './props';
 import { addCertificateObjects, addGateway, addReferenceGrants, addRoute } from './routes';
 import { AppRegistry } from '../core/app-registry';
 import { clusterScoped } from '../core/cluster-scoped';
+import { propName } from '../core/messages';
 import { dns1035, labelFromId } from '../core/names';
 import { Finding, finding, ruleError } from '../core/rules';
 import { checkDns1035Label, checkLabel, checkSubdomain } from '../core/validation';
@@ -178,7 +179,7 @@ export class AcceleratedTlsGateway extends Construct {
       const alg = l.certificate.keyAlgorithm;
       if (!alg) {
         out.push(finding('ATLS-KEY004', this, prop,
-          `key algorithm of Secret '${l.certificate.secretName}' is undeclared; declare it (the keyAlgorithm option) so its fit with the ${this.provider.kind} provider is checked`));
+          `key algorithm of Secret '${l.certificate.secretName}' is undeclared; declare it (the ${propName('keyAlgorithm')} option) so its fit with the ${this.provider.kind} provider is checked`));
         continue;
       }
       const misfit = behaviour.keyFit(alg);

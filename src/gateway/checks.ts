@@ -3,6 +3,7 @@
 import { IConstruct } from 'constructs';
 import { ResolvedListener, secretKey } from './listeners';
 import { AppRegistry } from '../core/app-registry';
+import { propName } from '../core/messages';
 import { Finding, finding } from '../core/rules';
 import { KeyProviderKind } from '../key-providers/options';
 
@@ -104,7 +105,7 @@ function sharedClass(g: GatewayFacts, owners: GatewayFacts[]): (Finding | undefi
   const ownerPath = owner.scope.node.path;
   if (!owner.mergeGateways || !g.mergeGateways) {
     return [violation('mergeGateways',
-      `GatewayClass '${g.gatewayClassName}' is created by ${ownerPath}; gateways share a class (its EnvoyProxy and Envoy Service) only when both set mergeGateways`)];
+      `GatewayClass '${g.gatewayClassName}' is created by ${ownerPath}; gateways share a class (its EnvoyProxy and Envoy Service) only when both set ${propName('mergeGateways')}`)];
   }
   const out: (Finding | undefined)[] = [];
   if (owner.providerKind !== g.providerKind) {

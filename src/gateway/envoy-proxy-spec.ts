@@ -5,6 +5,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { EnvoyOptions, EnvoyServiceType } from './props';
 import { AppRegistry } from '../core/app-registry';
+import { propName } from '../core/messages';
 import { cpuCores } from '../core/names';
 import { ruleError } from '../core/rules';
 import { checkCpu, checkEnum, checkImage, checkPositiveInt, mebibytes } from '../core/validation';
@@ -51,7 +52,7 @@ export function resolveEnvoy(scope: IConstruct, provider: KeyProvider, envoy: En
   provider._behaviour.validate(scope, 'provider');
   if (provider.accelerated && !image.includes('contrib') && !envoy.allowNonContribImage) {
     throw ruleError('ATLS-IMG001', scope, 'envoy.image',
-      `'${image}' is not a contrib build: Envoy rejects the ${provider.kind} provider config even with fallback (set allowNonContribImage if it is one)`);
+      `'${image}' is not a contrib build: Envoy rejects the ${provider.kind} provider config even with fallback (set ${propName('allowNonContribImage')} if it is one)`);
   }
   if (envoy.replicas !== undefined) checkPositiveInt(scope, 'ATLS-GW006', 'envoy.replicas', envoy.replicas);
   if (envoy.concurrency !== undefined) checkPositiveInt(scope, 'ATLS-GW006', 'envoy.concurrency', envoy.concurrency);

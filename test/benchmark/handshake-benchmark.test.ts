@@ -188,7 +188,7 @@ describe('fairness (ATLS-BENCH001)', () => {
 
   test('a QAT gateway compared with a baseline not on QAT nodes is an error pointing at onQatNodes', () => {
     const { app } = synthWith((c) => [gw(c, 'sw', KeyProvider.software()), gw(c, 'qat', KeyProvider.qat())]);
-    expect(() => synthApp(app)).toThrow(/test\/bench: \[ATLS-BENCH001\] targets\[1\]: test\/qat \(qat\) has no software baseline of the same shape: closest is test\/sw, which differs in provider\.placement \(set the onQatNodes option of the baseline's software KeyProvider\)/);
+    expect(() => synthApp(app)).toThrow(/test\/bench: \[ATLS-BENCH001\] targets\[1\]: test\/qat \(qat\) has no software baseline of the same shape: closest is test\/sw, which differs in provider\.placement \(set the onQatNodes \(Python: on_qat_nodes\) option of the baseline's software KeyProvider\)/);
   });
 
   test('the QAT baseline is placed where the QAT gateway lands: the app\'s QAT device plugin nodes', () => {
