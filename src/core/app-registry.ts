@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { namespaceOf } from './cluster-scoped';
 import { acknowledgementVersion, Finding, finding, ruleError } from './rules';
 
 /** @internal How the app provides Node Feature Discovery labels. */
@@ -147,7 +148,7 @@ function duplicateObjects(tree: IConstruct[]): (Finding | undefined)[] {
   const byPair = new Map<string, { scope: IConstruct; other: IConstruct; objects: ApiObject[]; firsts: ApiObject[] }>();
   for (const c of tree) {
     if (!(c instanceof ApiObject)) continue;
-    const key = `${c.apiGroup}/${c.kind} ${c.metadata.namespace ?? ''}/${c.name}`;
+    const key = `${c.apiGroup}/${c.kind} ${namespaceOf(c) ?? ''}/${c.name}`;
     const first = seen.get(key);
     if (!first) {
       seen.set(key, c);
@@ -160,7 +161,7 @@ function duplicateObjects(tree: IConstruct[]): (Finding | undefined)[] {
     entry.firsts.push(first);
     byPair.set(pair, entry);
   }
-  const describe = (o: ApiObject) => `${o.kind} '${o.metadata.namespace ? o.metadata.namespace + '/' : ''}${o.name}'`;
+  const describe = (o: ApiObject) => `${o.kind} '${namespaceOf(o) ? namespaceOf(o) + '/' : ''}${o.name}'`;
   return [...byPair.values()].map(({ scope, other, objects, firsts }) => (objects.length === 1
     ? finding('ATLS-APP001', objects[0], 'metadata.name', `${describe(objects[0])} is also defined by ${firsts[0].node.path}`)
     : finding('ATLS-APP001', scope, 'name',

@@ -55,3 +55,12 @@ test('an explicit namespace wins over the chart\'s', () => {
   expect(objects).toEqual(expect.arrayContaining(['Gateway/edge/eg', 'EnvoyPatchPolicy/edge/eg-key-provider']));
   expect(objects.filter((o) => o.startsWith('Gateway/prod/'))).toEqual([]);
 });
+
+test('cluster-scoped objects of charts in different namespaces still collide by name (ATLS-APP001)', () => {
+  const app = Testing.app();
+  for (const ns of ['prod', 'staging']) {
+    new AcceleratedTlsGateway(new Chart(app, ns, { namespace: ns }), 'gw', { name: 'eg', gatewayClassName: 'shared', provider: KeyProvider.software(), listeners: [LISTENER] });
+  }
+  // Both EnvoyProxies are in Envoy Gateway's namespace; the GatewayClasses collide though neither carries a namespace.
+  expect(() => synthApp(app)).toThrow(/staging\/gw: \[ATLS-APP001\] name: its EnvoyProxy 'envoy-gateway-system\/shared', GatewayClass 'shared' are also defined by prod\/gw/);
+});
