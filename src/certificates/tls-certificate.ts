@@ -88,7 +88,7 @@ export class TlsCertificate {
   public static fromPem(options: PemCertificateOptions): TlsCertificate {
     return TlsCertificate.checked(options?.secretName, () => {
       if (!options || typeof options.certificatePem !== 'string' || typeof options.privateKeyPem !== 'string') {
-        throw new CertificateInputError('ATLS-CERT003', 'certificatePem', `${propName('certificatePem')} and ${propName('privateKeyPem')} (PEM strings) are required`);
+        throw new CertificateInputError('ATLS-CERT003', 'certificatePem', `a PEM certificate is required here, and its key in ${propName('privateKeyPem')}`);
       }
       const pem = PemSecret.parse(options.certificatePem, options.privateKeyPem);
       const name = options.secretName ?? `tls-${shortHash(options.certificatePem, 10)}`;

@@ -87,7 +87,8 @@ describe('cert-manager', () => {
   test('fromPem without options is an Error naming them, not a TypeError', () => {
     const certificate = TlsCertificate.fromPem(undefined as any);
     expect(() => gateway({ listeners: [{ ...LISTENER, certificate }] }))
-      .toThrow(/^test\/gw: \[ATLS-CERT003\] listeners\[0\].certificate.certificatePem: certificatePem and privateKeyPem/);
+      .toThrow('test/gw: [ATLS-CERT003] listeners[0].certificate.certificatePem: a PEM certificate is required here, and its key in '
+        + 'privateKeyPem (Python: private_key_pem) (Python: listeners[0].certificate.certificate_pem)');
   });
 });
 
