@@ -1,9 +1,12 @@
 import { IConstruct } from 'constructs';
 import { ProviderFinding } from './behaviour';
 import { NodePlacement } from './options';
-import { AppRegistry, NfdMode } from '../core/app-registry';
+import { AppRegistry } from '../core/app-registry';
 import { checkEnum } from '../core/validation';
 import { EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity as PodAffinity } from '../imports/gateway.envoyproxy.io';
+import { CryptoMbAffinity } from '../nfd/crypto-mb-affinity';
+import { NodeFeatureDiscovery } from '../nfd/node-feature-discovery';
+import { QatDevicePlugin } from '../qat/device-plugin';
 import { defaultQatNodeSelector } from '../qat/labels';
 
 /** The five NFD cpuid labels of the AVX-512 multi-buffer instructions CryptoMB needs. */
@@ -15,8 +18,9 @@ const CPUID_LABELS = ['AVX512F', 'AVX512DQ', 'AVX512BW', 'AVX512IFMA', 'AVX512VB
  */
 export function cryptoMbAffinity(placement: NodePlacement | undefined, reg: AppRegistry): PodAffinity | undefined {
   if (placement === undefined || placement === NodePlacement.ANY) return undefined;
-  const matchExpressions = reg.cryptoMbLabel
-    ? [{ key: reg.cryptoMbLabel, operator: 'In', values: ['true'] }]
+  const label = reg.lookup(CryptoMbAffinity)?.label;
+  const matchExpressions = label
+    ? [{ key: label, operator: 'In', values: ['true'] }]
     : CPUID_LABELS.map((key) => ({ key, operator: 'Exists' }));
   if (placement === NodePlacement.PREFERRED) {
     return { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions } }] } };
@@ -29,7 +33,7 @@ export function cryptoMbAffinity(placement: NodePlacement | undefined, reg: AppR
  * app's QAT device plugin, else those with Intel's QAT readiness label.
  */
 export function qatNodeSelector(reg: AppRegistry): Record<string, string> {
-  return reg.qatNodeSelector ?? defaultQatNodeSelector();
+  return reg.lookup(QatDevicePlugin)?.nodeSelector ?? defaultQatNodeSelector();
 }
 
 /** @internal A placement prop must be a NodePlacement (jsii callers can pass any string). */
@@ -39,7 +43,8 @@ export function checkPlacement(scope: IConstruct, prop: string, placement: NodeP
 
 /** @internal REQUIRED placement needs node labels somewhere in the app. */
 export function placementFindings(placement: NodePlacement | undefined, reg: AppRegistry): ProviderFinding[] {
-  if (placement !== NodePlacement.REQUIRED || reg.nfdMode !== NfdMode.NONE || reg.cryptoMbLabel) return [];
+  if (placement !== NodePlacement.REQUIRED) return [];
+  if (reg.lookup(NodeFeatureDiscovery) || reg.isExisting(NodeFeatureDiscovery) || reg.lookup(CryptoMbAffinity)) return [];
   return [{
     ruleId: 'ATLS-AFF001',
     prop: 'placement',

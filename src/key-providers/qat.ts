@@ -12,6 +12,7 @@ import {
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategyRollingUpdateMaxSurge as MaxSurge,
   EnvoyProxySpecProviderKubernetesEnvoyDeploymentStrategyRollingUpdateMaxUnavailable as MaxUnavailable,
 } from '../imports/gateway.envoyproxy.io';
+import { QatDevicePlugin } from '../qat/device-plugin';
 
 /**
  * QAT publishes no stats, but logs whether it started (contrib/qat/private_key_providers/source/
@@ -76,11 +77,12 @@ export class QatProvider extends HardwareProvider {
   }
 
   public appFindings(reg: AppRegistry): ProviderFinding[] {
-    if (!reg.qatResources || reg.qatResources.includes(this.resourceName)) return [];
+    const plugin = reg.lookup(QatDevicePlugin);
+    if (!plugin || plugin.resourceNames.includes(this.resourceName)) return [];
     return [{
       ruleId: 'ATLS-QAT001',
       prop: 'resourceName',
-      detail: `the app's QAT device plugin advertises ${reg.qatResources.join(', ')}, not ${this.resourceName}`,
+      detail: `the app's QAT device plugin advertises ${plugin.resourceNames.join(', ')}, not ${this.resourceName}`,
     }];
   }
 }

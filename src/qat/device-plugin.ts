@@ -131,7 +131,6 @@ export interface QatDevicePluginProps {
   readonly tolerations?: k8s.Toleration[];
 }
 
-const SINGLETON = 'QatDevicePlugin';
 /** The plugin's `-kernel-vf-drivers` default (v0.36.0 cmd/qat_plugin/qat_plugin.go). */
 const DEFAULT_VF_DRIVERS = [QatVfDriver.DRIVER_4XXXVF, QatVfDriver.DRIVER_420XXVF];
 /**
@@ -174,6 +173,8 @@ export class QatDevicePlugin extends Construct {
   public readonly services?: QatServices;
   /** Extended resources the plugin advertises on Gen4/Gen6 nodes. */
   public readonly resourceNames: string[];
+  /** Nodes the plugin runs on, so where QAT VFs are advertised and QAT gateways' pods land. */
+  public readonly nodeSelector: { [key: string]: string };
   /**
    * PCI device ids of the physical functions whose VFs this plugin registers and Envoy can use
    * (`PF_DEVICE_IDS` narrowed to `kernelVfDrivers`): the node rules select on these.
@@ -183,14 +184,14 @@ export class QatDevicePlugin extends Construct {
   constructor(scope: Construct, id: string, props: QatDevicePluginProps = {}) {
     super(scope, id);
     const reg = AppRegistry.of(this);
-    reg.claim(SINGLETON, this);
+    reg.claim(QatDevicePlugin, this);
     this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'inteldeviceplugins-system');
     const configureVfs = props.configureVfs ?? true;
     this.services = configureVfs ? (props.services ?? QatServices.CRYPTO) : undefined;
     const args = this.args(props);
     this.pfDeviceIds = this.servingPfIds(props.kernelVfDrivers);
     const pfIds = this.pfIds(props);
-    const nodeSelector = props.nodeSelector ?? defaultQatNodeSelector();
+    const nodeSelector = this.nodeSelector = props.nodeSelector ?? defaultQatNodeSelector();
     checkLabelMap(this, 'ATLS-QAT002', 'nodeSelector', nodeSelector);
     if (!configureVfs && (props.services || props.autoReset || props.enabledPfIds || props.initImage)) {
       throw ruleError('ATLS-QAT002', this, 'configureVfs', 'services, autoReset, enabledPfIds and initImage need configureVfs');
@@ -203,8 +204,6 @@ export class QatDevicePlugin extends Construct {
     }
     // Without a services config the kernel makes even devices crypto and odd ones compression.
     this.resourceNames = this.services ? [this.services.resourceName] : ['qat.intel.com/cy', 'qat.intel.com/dc'];
-    reg.qatResources = this.resourceNames;
-    reg.qatNodeSelector = nodeSelector;
 
     if (props.createNamespace ?? true) {
       this.namespaceObject = privilegedNamespace(this, this.namespace,

@@ -1,6 +1,6 @@
 // The QAT provider: its patch value, pod resources, rollout strategy, key fit and app findings.
 import { Duration } from 'cdk8s';
-import { KeyAlgorithm, KeyProvider } from '../../src';
+import { KeyAlgorithm, KeyProvider, QatDevicePlugin, QatServices } from '../../src';
 import { AppRegistry } from '../../src/core/app-registry';
 import { QAT_CONFIG_TYPE } from '../../src/key-providers/config-types';
 import { newChart } from '../util';
@@ -32,7 +32,7 @@ test('the resource must be one the app\'s QAT device plugin advertises (ATLS-QAT
   const { chart } = newChart();
   const reg = AppRegistry.of(chart);
   expect(qat().appFindings(reg)).toEqual([]); // no plugin in the app: nothing to compare with
-  reg.qatResources = ['qat.intel.com/asym'];
+  new QatDevicePlugin(chart, 'plugin', { services: QatServices.ASYM });
   expect(qat().appFindings(reg)).toEqual([{ ruleId: 'ATLS-QAT001', prop: 'resourceName', detail: expect.stringMatching(/advertises qat.intel.com\/asym, not qat.intel.com\/cy/) }]);
   expect(qat({ resourceName: 'qat.intel.com/asym' }).appFindings(reg)).toEqual([]);
 });
