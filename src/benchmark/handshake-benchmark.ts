@@ -10,6 +10,7 @@ import { PSA_ENFORCE } from '../core/pod-security';
 import { Finding, finding, ruleError } from '../core/rules';
 import { checkCpu, checkHostname, checkImage, checkInt, checkLabel, checkPositiveInt, mebibytes } from '../core/validation';
 import { AcceleratedTlsGateway } from '../gateway/accelerated-tls-gateway';
+import { ListenerDescription } from '../gateway/description';
 
 /** Props of `HandshakeBenchmark`. */
 export interface HandshakeBenchmarkProps {
@@ -159,7 +160,7 @@ export class HandshakeBenchmark extends Construct {
     if (typeof qps !== 'number' || !Number.isFinite(qps) || qps < 0) throw ruleError('ATLS-BENCH002', this, 'qps', `${qps} is not a number ≥ 0`);
     const seconds = (props.duration ?? Duration.seconds(30)).toSeconds({ integral: false });
     if (!Number.isInteger(seconds) || seconds < 1) throw ruleError('ATLS-BENCH002', this, 'duration', `${seconds} s is not a whole number of seconds ≥ 1`);
-    const first = targets[0]._benchmarkTarget();
+    const first = targetListener(targets[0]);
     const hostname = props.hostname ?? first.hostname;
     if (hostname === undefined || hostname.startsWith('*')) {
       throw ruleError('ATLS-BENCH002', this, 'hostname', `needed: the first target's first listener has ${hostname ? `the wildcard '${hostname}'` : 'no hostname'}`);
@@ -167,7 +168,7 @@ export class HandshakeBenchmark extends Construct {
     checkHostname(this, 'ATLS-GW005', 'hostname', hostname);
     // Every target is loaded on its first listener with this SNI: that listener must accept it.
     targets.forEach((gw, i) => {
-      const h = gw._benchmarkTarget().hostname;
+      const h = targetListener(gw).hostname;
       const accepts = h === undefined || h === hostname || (h.startsWith('*.') && hostname.endsWith(h.slice(1)) && !hostname.slice(0, -h.length + 1).includes('.'));
       if (!accepts) throw ruleError('ATLS-BENCH002', this, 'hostname', `'${hostname}' is not accepted by the first listener of targets[${i}] (hostname '${h}')`);
     });
@@ -186,7 +187,7 @@ export class HandshakeBenchmark extends Construct {
       duration: `${seconds}s`,
       clients: { pods: clientPods, cpu: cpuCores(cpu), namespace: this.namespace, job: this.name },
       targets: targets.map((gw) => {
-        const t = gw._benchmarkTarget();
+        const t = targetListener(gw);
         return {
           // The gateway name, qualified by its namespace only when two targets share it.
           name: targets.filter((o) => o.name === gw.name).length > 1 ? `${gw.namespace}-${gw.name}` : gw.name,
@@ -195,7 +196,7 @@ export class HandshakeBenchmark extends Construct {
           host: `${gw.envoyServiceName}.${gw.envoyNamespace}.svc`,
           port: t.port,
           envoyNamespace: gw.envoyNamespace,
-          podLabels: t.podLabels,
+          podLabels: gw._describe().podLabels,
           // What the script reads from Envoy (stats or logs) to tell whether the provider did the work.
           evidence: gw.provider._behaviour.benchmarkEvidence ?? null,
           baseline: null as string | null,
@@ -283,7 +284,7 @@ export class HandshakeBenchmark extends Construct {
     const seen = new Set<string>();
     const terms: k8s.PodAffinityTerm[] = [];
     for (const gw of this.targets) {
-      const labels = { ...ENVOY_NAME_LABEL, ...gw._benchmarkTarget().podLabels };
+      const labels = { ...ENVOY_NAME_LABEL, ...gw._describe().podLabels };
       const key = JSON.stringify([gw.envoyNamespace, labels]);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -298,8 +299,8 @@ export class HandshakeBenchmark extends Construct {
     const out = new Map<AcceleratedTlsGateway, AcceleratedTlsGateway | undefined>();
     for (const t of this.targets) {
       if (!t.provider.accelerated) continue;
-      const shape = JSON.stringify(t._envoyShape());
-      out.set(t, software.find((s) => JSON.stringify(s._envoyShape()) === shape));
+      const shape = JSON.stringify(shapeOf(t));
+      out.set(t, software.find((s) => JSON.stringify(shapeOf(s)) === shape));
     }
     return out;
   }
@@ -327,9 +328,9 @@ export class HandshakeBenchmark extends Construct {
         continue;
       }
       // Name the differences from the closest software target.
-      const shape = gw._envoyShape();
+      const shape = shapeOf(gw);
       const diffs = software.map((s) => {
-        const other = s._envoyShape();
+        const other = shapeOf(s);
         return { s, props: Object.keys(shape).filter((k) => JSON.stringify(shape[k]) !== JSON.stringify(other[k])) };
       }).sort((a, b) => a.props.length - b.props.length)[0];
       const option = gw.provider._behaviour.baselineOption;
@@ -342,3 +343,25 @@ export class HandshakeBenchmark extends Construct {
   }
 }
 
+/** The listener a benchmark loads: the gateway's first. */
+function targetListener(gw: AcceleratedTlsGateway): ListenerDescription {
+  return gw._describe().listeners[0];
+}
+
+/**
+ * What a target and its baseline share: the Envoy pods' shape and placement. The QAT resource
+ * request is not part of it (a baseline has no provider), but where it places the pods is: on
+ * the QAT device plugin's nodes, where a baseline goes with `onQatNodes`.
+ */
+function shapeOf(gw: AcceleratedTlsGateway): { [prop: string]: unknown } {
+  const { envoy, placement } = gw._describe();
+  return {
+    'envoy.image': envoy.image,
+    'envoy.cpu': envoy.cpu,
+    'envoy.memory': envoy.memory,
+    'envoy.concurrency': envoy.concurrency,
+    'envoy.replicas': envoy.replicas,
+    'envoy.tolerations': envoy.tolerations,
+    'provider.placement': placement.affinity ?? (placement.qatNodes ? { qatNodes: placement.qatNodes } : 'none'),
+  };
+}

@@ -41,12 +41,21 @@ const RULES: RuleInfo[] = Object.entries(RULE_CATALOG).map(([id, r]) => ({
   level: r.level === 'warning' ? RuleLevel.WARNING : RuleLevel.ERROR,
 }));
 
-const acknowledgements = new WeakMap<IConstruct, Map<string, string>>();
-let acknowledgementCount = 0;
+/** The construct metadata type of an acknowledgement (as cdk-nag records its suppressions). */
+const ACKNOWLEDGEMENT = 'cdk8s-accelerated-tls:acknowledgement';
 
-/** @internal changes whenever an acknowledgement is recorded (synth-time checks re-run then). */
-export function acknowledgementVersion(): number {
-  return acknowledgementCount;
+interface AcknowledgementData {
+  readonly ruleId: string;
+  readonly reason: string;
+}
+
+function acknowledgementsOn(c: IConstruct): AcknowledgementData[] {
+  return c.node.metadata.filter((m) => m.type === ACKNOWLEDGEMENT).map((m) => m.data as AcknowledgementData);
+}
+
+/** @internal How many acknowledgements the constructs of `tree` carry (synth-time checks re-run when it changes). */
+export function acknowledgementCount(tree: IConstruct[]): number {
+  return tree.reduce((n, c) => n + acknowledgementsOn(c).length, 0);
 }
 
 /**
@@ -74,13 +83,7 @@ export class Rules {
     if (!reason || reason.trim().length === 0) {
       throw new Error(`${scope.node.path}: acknowledging ${ruleId} needs a reason`);
     }
-    let map = acknowledgements.get(scope);
-    if (!map) {
-      map = new Map();
-      acknowledgements.set(scope, map);
-    }
-    map.set(ruleId, reason);
-    acknowledgementCount++;
+    scope.node.addMetadata(ACKNOWLEDGEMENT, { ruleId, reason } satisfies AcknowledgementData);
   }
 
   /**
@@ -88,8 +91,9 @@ export class Rules {
    */
   public static acknowledgementOf(scope: IConstruct, ruleId: string): Acknowledgement | undefined {
     for (const s of [...scope.node.scopes].reverse()) {
-      const reason = acknowledgements.get(s)?.get(ruleId);
-      if (reason !== undefined) return { ruleId, reason, path: s.node.path };
+      // The latest acknowledgement of a rule on a construct is the one in force there.
+      const ack = acknowledgementsOn(s).reverse().find((a) => a.ruleId === ruleId);
+      if (ack) return { ruleId, reason: ack.reason, path: s.node.path };
     }
     return undefined;
   }

@@ -36,7 +36,6 @@ export interface EnvoyPatchPolicyGuardProps {
   readonly exemptNamespaces?: string[];
 }
 
-const SINGLETON = 'EnvoyPatchPolicyGuard';
 const IMPLICIT_ID = 'EnvoyPatchPolicyGuard';
 const API_VERSION = 'admissionregistration.k8s.io/v1';
 
@@ -55,7 +54,7 @@ export class EnvoyPatchPolicyGuard extends Construct {
    * @internal the app's guard, creating it in `chart` when the app has none.
    */
   public static _ensure(chart: IConstruct): EnvoyPatchPolicyGuard {
-    return AppRegistry.of(chart).ensure(SINGLETON, () => new EnvoyPatchPolicyGuard(chart as Construct, IMPLICIT_ID));
+    return AppRegistry.of(chart).ensure(EnvoyPatchPolicyGuard, () => new EnvoyPatchPolicyGuard(chart as Construct, IMPLICIT_ID));
   }
 
   /** The ValidatingAdmissionPolicy, or undefined when disabled. */
@@ -71,7 +70,7 @@ export class EnvoyPatchPolicyGuard extends Construct {
     const allowed = checkConditions(this, props.allowedPatches ?? []);
     const exempt = checkExempt(this, props.exemptNamespaces ?? []);
     // An explicit guard replaces the one a gateway created on its own.
-    AppRegistry.of(this).claim(SINGLETON, this);
+    AppRegistry.of(this).claim(EnvoyPatchPolicyGuard, this);
     this.enabled = props.enabled ?? true;
     if (!this.enabled) return;
 

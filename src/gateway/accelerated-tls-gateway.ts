@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayChecks } from './checks';
+import { GatewayDescription } from './description';
 import { envoyProxySpec, EnvoySizing, RECOMMENDED_ENVOY_MEMORY_MIB, resolveEnvoy } from './envoy-proxy-spec';
 import { addKeyProviderPolicy } from './key-provider-policy';
 import { ResolvedListener, resolveListeners } from './listeners';
@@ -136,30 +137,27 @@ export class AcceleratedTlsGateway extends Construct {
   }
 
   /**
-   * @internal What a benchmark compares between a gateway and its baseline: the Envoy pods'
-   * shape and placement, resolved at synth (the CryptoMB affinity depends on the whole app).
-   * The QAT resource request is not part of it (a baseline has no provider), but where it places
-   * the pods is: on the QAT device plugin's nodes, where a baseline goes with `onQatNodes`.
+   * @internal This gateway as resolved at synth (its placement depends on the whole app): what
+   * other constructs read of it, such as the benchmark, which decides itself what to compare.
    */
-  public _envoyShape(): { [prop: string]: unknown } {
+  public _describe(): GatewayDescription {
     const z = this.sizing;
     const reg = AppRegistry.of(this);
     const behaviour = this.provider._behaviour;
+    const affinity = behaviour.affinity(reg);
     return {
-      'envoy.image': z.image,
-      'envoy.cpu': z.cpu.amount,
-      'envoy.memory': z.memory,
-      'envoy.concurrency': z.concurrency,
-      'envoy.replicas': z.replicas ?? 1,
-      'envoy.tolerations': this.envoyOptions.tolerations ?? [],
-      'provider.placement': behaviour.affinity(reg) ?? (behaviour.onQatNodes ? { qatNodes: qatNodeSelector(reg) } : 'none'),
+      listeners: this.listeners.map((l) => ({ port: l.port, hostname: l.hostname, keyType: l.certificate.keyAlgorithm?.type })),
+      podLabels: { ...this.podLabels },
+      envoy: {
+        image: z.image,
+        cpu: z.cpu.amount,
+        memory: z.memory,
+        concurrency: z.concurrency,
+        replicas: z.replicas ?? 1,
+        tolerations: this.envoyOptions.tolerations ?? [],
+      },
+      placement: affinity ? { affinity } : behaviour.onQatNodes ? { qatNodes: qatNodeSelector(reg) } : {},
     };
-  }
-
-  /** @internal The listener a benchmark targets (the first) and the labels of the Envoy pods. */
-  public _benchmarkTarget(): { port: number; hostname?: string; keyType?: string; podLabels: { [key: string]: string } } {
-    const l = this.listeners[0];
-    return { port: l.port, hostname: l.hostname, keyType: l.certificate.keyAlgorithm?.type, podLabels: { ...this.podLabels } };
   }
 
   /** This gateway's synth-time rules: what its provider needs of the app, its certificates and their fit. */

@@ -3,7 +3,7 @@ import { BenchmarkEvidence, LogEvidence, ProviderFinding } from './behaviour';
 import { QAT_CONFIG_TYPE } from './config-types';
 import { HardwareProvider } from './hardware';
 import { KeyProviderKind, QatProviderOptions } from './options';
-import { missingQatPlugin } from './placement';
+import { missingQatPlugin, qatPlugin } from './placement';
 import { KeyAlgorithm, KeyType } from '../certificates/key-algorithm';
 import { AppRegistry } from '../core/app-registry';
 import { checkPositiveInt, checkResourceName } from '../core/validation';
@@ -78,12 +78,13 @@ export class QatProvider extends HardwareProvider {
 
   public appFindings(reg: AppRegistry): ProviderFinding[] {
     const out = super.appFindings(reg);
-    if (!reg.qatResources) out.push(missingQatPlugin('resourceName', `nothing advertises ${this.resourceName}`));
-    if (!reg.qatResources || reg.qatResources.includes(this.resourceName)) return out;
+    const plugin = qatPlugin(reg);
+    if (!plugin) out.push(missingQatPlugin('resourceName', `nothing advertises ${this.resourceName}`));
+    if (!plugin || plugin.resourceNames.includes(this.resourceName)) return out;
     return [...out, {
       ruleId: 'ATLS-QAT001',
       prop: 'resourceName',
-      detail: `the app's QAT device plugin advertises ${reg.qatResources.join(', ')}, not ${this.resourceName}`,
+      detail: `the app's QAT device plugin advertises ${plugin.resourceNames.join(', ')}, not ${this.resourceName}`,
     }];
   }
 }

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ProviderBehaviour, ProviderFinding } from './behaviour';
 import { KeyProviderKind, NodePlacement, SoftwareProviderOptions } from './options';
-import { checkPlacement, cryptoMbAffinity, missingQatPlugin, placementFindings, qatNodeSelector } from './placement';
+import { checkPlacement, cryptoMbAffinity, missingQatPlugin, placementFindings, qatNodeSelector, qatPlugin } from './placement';
 import { AppRegistry } from '../core/app-registry';
 import { ruleError } from '../core/rules';
 import { EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity as PodAffinity } from '../imports/gateway.envoyproxy.io';
@@ -37,7 +37,7 @@ export class SoftwareProvider extends ProviderBehaviour {
 
   public appFindings(reg: AppRegistry): ProviderFinding[] {
     const out = placementFindings(this.placement, reg);
-    if (this.onQatNodes && !reg.qatResources) out.push(missingQatPlugin('onQatNodes', 'no node is known to be QAT-ready'));
+    if (this.onQatNodes && !qatPlugin(reg)) out.push(missingQatPlugin('onQatNodes', 'no node is known to be QAT-ready'));
     return out;
   }
 }

@@ -57,6 +57,6 @@ export class CryptoMbAffinity extends Construct {
         }],
       },
     });
-    AppRegistry.of(this).cryptoMbLabel = this.label;
+    AppRegistry.of(this).register(CryptoMbAffinity, this);
   }
 }

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { declareExistingQatPlugin, ExistingQatDevicePluginProps, existingQatPluginDeclared } from './existing-device-plugin';
+import { declareExistingQatPlugin, ExistingQatDevicePluginProps } from './existing-device-plugin';
 import { defaultQatNodeSelector, QAT_READY_LABEL } from './labels';
 import { QatServices } from './services';
 import { AppRegistry } from '../core/app-registry';
@@ -132,7 +132,6 @@ export interface QatDevicePluginProps {
   readonly tolerations?: k8s.Toleration[];
 }
 
-const SINGLETON = 'QatDevicePlugin';
 /** The plugin's `-kernel-vf-drivers` default (v0.36.0 cmd/qat_plugin/qat_plugin.go). */
 const DEFAULT_VF_DRIVERS = [QatVfDriver.DRIVER_4XXXVF, QatVfDriver.DRIVER_420XXVF];
 /**
@@ -175,7 +174,7 @@ export class QatDevicePlugin extends Construct {
    * @param props what the installed plugin advertises, and where
    */
   public static useExisting(scope: IConstruct, props: ExistingQatDevicePluginProps = {}): void {
-    declareExistingQatPlugin(scope, SINGLETON, props);
+    declareExistingQatPlugin(scope, QatDevicePlugin, props);
   }
 
   /** The plugin DaemonSet. */
@@ -190,6 +189,8 @@ export class QatDevicePlugin extends Construct {
   public readonly services?: QatServices;
   /** Extended resources the plugin advertises on Gen4/Gen6 nodes. */
   public readonly resourceNames: string[];
+  /** Nodes the plugin runs on, so where QAT VFs are advertised and QAT gateways' pods land. */
+  public readonly nodeSelector: { [key: string]: string };
   /**
    * PCI device ids of the physical functions whose VFs this plugin registers and Envoy can use
    * (`PF_DEVICE_IDS` narrowed to `kernelVfDrivers`): the node rules select on these.
@@ -199,14 +200,14 @@ export class QatDevicePlugin extends Construct {
   constructor(scope: Construct, id: string, props: QatDevicePluginProps = {}) {
     super(scope, id);
     const reg = AppRegistry.of(this);
-    reg.claim(SINGLETON, this, existingQatPluginDeclared(reg));
+    reg.claim(QatDevicePlugin, this);
     this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'inteldeviceplugins-system');
     const configureVfs = props.configureVfs ?? true;
     this.services = configureVfs ? (props.services ?? QatServices.CRYPTO) : undefined;
     const args = this.args(props);
     this.pfDeviceIds = this.servingPfIds(props.kernelVfDrivers);
     const pfIds = this.pfIds(props);
-    const nodeSelector = props.nodeSelector ?? defaultQatNodeSelector();
+    const nodeSelector = this.nodeSelector = props.nodeSelector ?? defaultQatNodeSelector();
     checkLabelMap(this, 'ATLS-QAT002', 'nodeSelector', nodeSelector);
     if (!configureVfs && (props.services || props.autoReset || props.enabledPfIds || props.initImage)) {
       throw ruleError('ATLS-QAT002', this, 'configureVfs', 'services, autoReset, enabledPfIds and initImage need configureVfs');
@@ -219,8 +220,6 @@ export class QatDevicePlugin extends Construct {
     }
     // Without a services config the kernel makes even devices crypto and odd ones compression.
     this.resourceNames = this.services ? [this.services.resourceName] : ['qat.intel.com/cy', 'qat.intel.com/dc'];
-    reg.qatResources = this.resourceNames;
-    reg.qatNodeSelector = nodeSelector;
 
     if (props.createNamespace ?? true) {
       this.namespaceObject = privilegedNamespace(this, this.namespace,

@@ -1,7 +1,7 @@
 // A QAT device plugin installed outside the app: what a QAT gateway needs to know of it.
 import { IConstruct } from 'constructs';
 import { defaultQatNodeSelector } from './labels';
-import { AppRegistry } from '../core/app-registry';
+import { AppRegistry, ConstructType } from '../core/app-registry';
 import { ruleError } from '../core/rules';
 import { checkLabelMap, checkResourceName } from '../core/validation';
 
@@ -21,17 +21,23 @@ export interface ExistingQatDevicePluginProps {
   readonly nodeSelector?: { [key: string]: string };
 }
 
-/** @internal Registry key of the declaration (the app's plugin, explicit or declared, is one). */
-export const EXISTING_QAT_PLUGIN = 'QatDevicePlugin.useExisting';
+/** @internal What the app knows of its QAT device plugin: the resources it advertises, and where. */
+export interface QatPluginFacts {
+  readonly resourceNames: string[];
+  readonly nodeSelector: { [key: string]: string };
+}
 
-/** @internal Records the declaration of an installed plugin (`QatDevicePlugin.useExisting`). */
-export function declareExistingQatPlugin(scope: IConstruct, singleton: string, props: ExistingQatDevicePluginProps = {}): void {
+/** The declared installs, by app (the registry keys the app's constructs; this is no construct). */
+const DECLARED = new WeakMap<AppRegistry, QatPluginFacts & { readonly path: string }>();
+
+/**
+ * @internal Records the declaration of an installed plugin (`QatDevicePlugin.useExisting`):
+ * `plugin` is the construct class, which the app then may not have.
+ */
+export function declareExistingQatPlugin(scope: IConstruct, plugin: ConstructType<IConstruct>, props: ExistingQatDevicePluginProps = {}): void {
   const reg = AppRegistry.of(scope);
-  const existing = reg.singletons.get(singleton);
-  if (existing) throw ruleError('ATLS-APP002', scope, 'useExisting', `the app already has QatDevicePlugin at ${existing.node.path}`);
-  if (reg.singletons.has(EXISTING_QAT_PLUGIN)) {
-    throw ruleError('ATLS-APP002', scope, 'useExisting', `${reg.singletons.get(EXISTING_QAT_PLUGIN)!.node.path} already declared the installed QAT device plugin`);
-  }
+  const earlier = DECLARED.get(reg);
+  if (earlier) throw ruleError('ATLS-APP002', scope, 'useExisting', `${earlier.path || 'the app'} already declared the installed QAT device plugin`);
   const resourceNames = props.resourceNames ?? ['qat.intel.com/cy'];
   if (!Array.isArray(resourceNames) || resourceNames.length === 0) {
     throw ruleError('ATLS-QAT002', scope, 'resourceNames', 'list at least one resource the plugin advertises');
@@ -39,13 +45,11 @@ export function declareExistingQatPlugin(scope: IConstruct, singleton: string, p
   resourceNames.forEach((r, i) => checkResourceName(scope, 'ATLS-QAT002', `resourceNames[${i}]`, r));
   const nodeSelector = props.nodeSelector ?? defaultQatNodeSelector();
   checkLabelMap(scope, 'ATLS-QAT002', 'nodeSelector', nodeSelector);
-  reg.singletons.set(EXISTING_QAT_PLUGIN, scope);
-  reg.qatResources = [...resourceNames];
-  reg.qatNodeSelector = { ...nodeSelector };
+  reg.claimExisting(plugin, scope, 'useExisting');
+  DECLARED.set(reg, { resourceNames: [...resourceNames], nodeSelector: { ...nodeSelector }, path: scope.node.path });
 }
 
-/** @internal Why the app cannot have a QatDevicePlugin construct (it declared one installed), if so. */
-export function existingQatPluginDeclared(reg: AppRegistry): string | undefined {
-  const at = reg.singletons.get(EXISTING_QAT_PLUGIN);
-  return at ? `${at.node.path || 'the app'} declared it installed (useExisting)` : undefined;
+/** @internal The installed plugin the app declared, if it did. */
+export function existingQatPlugin(reg: AppRegistry): QatPluginFacts | undefined {
+  return DECLARED.get(reg);
 }

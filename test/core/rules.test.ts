@@ -1,6 +1,8 @@
 // The rule catalogue, acknowledgements, the message format and the two levels.
 import { Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import { acknowledge, RuleLevel, Rules } from '../../src';
+import { AppRegistry } from '../../src/core/app-registry';
 import { RULE_CATALOG } from '../../src/core/rule-catalog';
 import { finding, ruleError, ruleMessage } from '../../src/core/rules';
 
@@ -37,4 +39,27 @@ test('unknown, non-acknowledgeable and reason-less acknowledgements are refused,
   expect(() => Rules.acknowledge(chart, 'ATLS-NOPE', 'x')).toThrow(/^c: unknown rule id 'ATLS-NOPE'/);
   expect(() => Rules.acknowledge(chart, 'ATLS-GW001', 'x')).toThrow(/^c: rule ATLS-GW001 cannot be acknowledged/);
   expect(() => Rules.acknowledge(chart, 'ATLS-KEY004', '  ')).toThrow(/^c: acknowledging ATLS-KEY004 needs a reason/);
+});
+
+test('an acknowledgement is recorded in the construct\'s metadata, and applies to that construct and below only', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'c');
+  const sibling = new Chart(app, 's');
+  acknowledge(chart, 'ATLS-KEY004', 'declared elsewhere');
+  expect(chart.node.metadata.map((m) => ({ type: m.type, data: m.data })))
+    .toEqual([{ type: 'cdk8s-accelerated-tls:acknowledgement', data: { ruleId: 'ATLS-KEY004', reason: 'declared elsewhere' } }]);
+  expect(finding('ATLS-KEY004', new Construct(chart, 'below'), 'p', 'd')).toBeUndefined();
+  expect(finding('ATLS-KEY004', sibling, 'p', 'd')?.level).toBe('warning');
+  // The latest reason on a construct is the one in force.
+  acknowledge(chart, 'ATLS-KEY004', 'declared in the Secret\'s chart');
+  expect(Rules.acknowledgementOf(chart, 'ATLS-KEY004')?.reason).toBe('declared in the Secret\'s chart');
+});
+
+test('a check silenced by an acknowledgement made after a first synth runs again', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'c');
+  AppRegistry.of(app).addCheck(() => [finding('ATLS-KEY002', chart, 'p', 'RSA only')]);
+  expect(() => app.synthYaml()).toThrow(/c: \[ATLS-KEY002\] p: RSA only/);
+  acknowledge(chart, 'ATLS-KEY002', 'software fallback is fine here');
+  expect(() => app.synthYaml()).not.toThrow();
 });

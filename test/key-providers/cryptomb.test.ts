@@ -30,10 +30,10 @@ test('placement: the app\'s NodeFeatureRule label when there is one, else the ra
   expect(raw.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0].preference.matchExpressions?.map((e) => e.key))
     .toContain('feature.node.kubernetes.io/cpu-cpuid.AVX512IFMA');
   expect(cmb().appFindings(reg).map((f) => f.ruleId)).toEqual(['ATLS-AFF001']);
-  new CryptoMbAffinity(new Chart(app, 'nodes'), 'avx512');
+  const affinity = new CryptoMbAffinity(new Chart(app, 'nodes'), 'avx512');
   const required = cmb().affinity(reg)!;
   expect(required.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0].matchExpressions)
-    .toEqual([{ key: reg.cryptoMbLabel, operator: 'In', values: ['true'] }]);
+    .toEqual([{ key: affinity.label, operator: 'In', values: ['true'] }]);
   expect(cmb().appFindings(reg)).toEqual([]);
 });
 

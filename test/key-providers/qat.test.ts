@@ -1,6 +1,6 @@
 // The QAT provider: its patch value, pod resources, rollout strategy, key fit and app findings.
 import { Duration } from 'cdk8s';
-import { KeyAlgorithm, KeyProvider } from '../../src';
+import { KeyAlgorithm, KeyProvider, QatDevicePlugin, QatServices } from '../../src';
 import { AppRegistry } from '../../src/core/app-registry';
 import { QAT_CONFIG_TYPE } from '../../src/key-providers/config-types';
 import { newChart } from '../util';
@@ -33,7 +33,7 @@ test('the resource must be one the app\'s QAT device plugin advertises (ATLS-QAT
   const reg = AppRegistry.of(chart);
   // No plugin in the app: nothing to compare with, but the pods would stay Pending (ATLS-QAT003).
   expect(qat().appFindings(reg)).toEqual([{ ruleId: 'ATLS-QAT003', prop: 'resourceName', detail: expect.stringMatching(/no QAT device plugin \(nothing advertises qat.intel.com\/cy\)/) }]);
-  reg.qatResources = ['qat.intel.com/asym'];
+  new QatDevicePlugin(chart, 'plugin', { services: QatServices.ASYM });
   expect(qat().appFindings(reg)).toEqual([{ ruleId: 'ATLS-QAT001', prop: 'resourceName', detail: expect.stringMatching(/advertises qat.intel.com\/asym, not qat.intel.com\/cy/) }]);
   expect(qat({ resourceName: 'qat.intel.com/asym' }).appFindings(reg)).toEqual([]);
 });

@@ -65,7 +65,7 @@ test('useExisting and a plugin construct exclude each other, whichever comes fir
   const b = Testing.app();
   const chart = new Chart(b, 'p');
   QatDevicePlugin.useExisting(chart);
-  expect(() => new QatNodePrep(chart, 'qat')).toThrow(/p\/qat\/DevicePlugin: \[ATLS-APP002\] id: QatDevicePlugin exists once per app; p declared it installed \(useExisting\)/);
+  expect(() => new QatNodePrep(chart, 'qat')).toThrow(/p\/qat\/DevicePlugin: \[ATLS-APP002\] id: QatDevicePlugin exists once per app; the app declared it existing \(useExisting\)/);
   expect(() => QatDevicePlugin.useExisting(chart)).toThrow(/\[ATLS-APP002\] useExisting: p already declared the installed QAT device plugin/);
   expect(() => QatDevicePlugin.useExisting(Testing.app(), { resourceNames: [] })).toThrow(/\[ATLS-QAT002\] resourceNames: list at least one/);
   expect(() => QatDevicePlugin.useExisting(Testing.app(), { resourceNames: ['cy'] })).toThrow(/\[ATLS-QAT002\] resourceNames\[0\]: 'cy' is not an extended resource name/);
