@@ -97,7 +97,7 @@ export class TlsCertificate {
     const fail = (prop: string, detail: string) => ruleError('ATLS-CERT004', 'TlsCertificate', prop, detail);
     if (!options) throw fail('options', 'secretName, dnsNames and issuerName are required');
     const algorithm = options.algorithm ?? CertManagerKeyAlgorithm.RSA;
-    checkEnum('TlsCertificate', 'ATLS-CERT004', 'algorithm', algorithm, CertManagerKeyAlgorithm);
+    checkEnum('TlsCertificate', 'algorithm', algorithm, CertManagerKeyAlgorithm);
     // cert-manager's own limits: RSA 2048–8192 bits, ECDSA on P-256/384/521, Ed25519 without a size.
     const defaultSize = algorithm === CertManagerKeyAlgorithm.ECDSA ? 256 : 2048;
     const size = algorithm === CertManagerKeyAlgorithm.ED25519 ? undefined : options.size ?? defaultSize;

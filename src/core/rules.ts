@@ -1,13 +1,8 @@
 import { IConstruct } from 'constructs';
 import { RULE_CATALOG, RuleId } from './rule-catalog';
+import { RuleLevel } from './rule-level';
 
-/** How a rule violation is reported. */
-export enum RuleLevel {
-  /** Synth fails. */
-  ERROR = 'error',
-  /** A warning is printed and synth goes on. */
-  WARNING = 'warning',
-}
+export * from './rule-level';
 
 /**
  * A rule the library enforces at synth time (see the README's rule table).
@@ -21,6 +16,10 @@ export interface RuleInfo {
   readonly acknowledgeable: boolean;
   /** Whether a violation fails synth or prints a warning. */
   readonly level: RuleLevel;
+  /** Which constructs (or factories) raise it. */
+  readonly where: string;
+  /** How to fix a violation. */
+  readonly fix: string;
 }
 
 /** A recorded suppression of a rule. */
@@ -37,7 +36,9 @@ const RULES: RuleInfo[] = Object.entries(RULE_CATALOG).map(([id, r]) => ({
   id,
   description: r.description,
   acknowledgeable: r.acknowledgeable,
-  level: r.level === 'warning' ? RuleLevel.WARNING : RuleLevel.ERROR,
+  level: r.level,
+  where: r.where,
+  fix: r.fix,
 }));
 
 /** The construct metadata type of an acknowledgement (as cdk-nag records its suppressions). */
@@ -123,7 +124,7 @@ export function ruleError(ruleId: RuleId, where: IConstruct | string, prop: stri
 
 /** @internal A violation found at synth time, at its rule's level. */
 export interface Finding {
-  readonly level: 'error' | 'warning';
+  readonly level: RuleLevel;
   readonly message: string;
 }
 

@@ -19,7 +19,7 @@ export abstract class HardwareProvider extends ProviderBehaviour {
   public validate(scope: IConstruct, prop: string): void {
     // The provider protos require poll_delay gte 1ms.
     const ms = this.pollDelay.toMilliseconds({ integral: false });
-    if (!(ms >= 1)) throw ruleError('ATLS-KEY001', scope, `${prop}.pollDelay`, `${ms} ms is below the 1 ms minimum of the ${this.kind} provider`);
+    if (!(ms >= 1)) throw ruleError('ATLS-KEY006', scope, `${prop}.pollDelay`, `${ms} ms is below the 1 ms minimum of the ${this.kind} provider`);
   }
 
   public patchValue(): ProviderPatchValue {

@@ -69,7 +69,7 @@ describe('cert-manager', () => {
     expect(() => TlsCertificate.certManager({ ...base, issuerName: '' })).toThrow(/issuerName/);
     expect(() => TlsCertificate.certManager({ ...base, issuerKind: 'Foo' })).toThrow(/issuerKind: 'Foo'/);
     expect(() => TlsCertificate.certManager({ ...base, algorithm: 'DSA' as CertManagerKeyAlgorithm }))
-      .toThrow("TlsCertificate: [ATLS-CERT004] algorithm: 'DSA' is not one of RSA, ECDSA, Ed25519");
+      .toThrow("TlsCertificate: [ATLS-ENUM001] algorithm: 'DSA' is not one of RSA, ECDSA, Ed25519");
     const ed = TlsCertificate.certManager({ ...base, algorithm: CertManagerKeyAlgorithm.ED25519, size: 2048 });
     const { app } = gateway({ provider: KeyProvider.software(), listeners: [{ ...LISTENER, certificate: ed }] });
     expect(find(synthApp(app), 'Certificate').spec.privateKey).toEqual({ algorithm: 'Ed25519', rotationPolicy: 'Always' });
