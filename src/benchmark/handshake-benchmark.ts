@@ -153,8 +153,8 @@ export class HandshakeBenchmark extends Construct {
     }
     if (new Set(targets).size !== targets.length) throw ruleError('ATLS-BENCH002', this, 'targets', 'a gateway is listed twice');
     this.targets = targets;
-    this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
-    this.name = checkLabel(this, 'ATLS-GW005', 'name', props.name ?? 'handshake-benchmark');
+    this.namespace = checkLabel(this, 'ATLS-NAME001', 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
+    this.name = checkLabel(this, 'ATLS-NAME001', 'name', props.name ?? 'handshake-benchmark');
     const concurrency = checkPositiveInt(this, 'ATLS-BENCH002', 'concurrency', props.concurrency ?? 64);
     const qps = props.qps ?? 0;
     if (typeof qps !== 'number' || !Number.isFinite(qps) || qps < 0) throw ruleError('ATLS-BENCH002', this, 'qps', `${qps} is not a number ≥ 0`);
@@ -165,7 +165,7 @@ export class HandshakeBenchmark extends Construct {
     if (hostname === undefined || hostname.startsWith('*')) {
       throw ruleError('ATLS-BENCH002', this, 'hostname', `needed: the first target's first listener has ${hostname ? `the wildcard '${hostname}'` : 'no hostname'}`);
     }
-    checkHostname(this, 'ATLS-GW005', 'hostname', hostname);
+    checkHostname(this, 'ATLS-NAME001', 'hostname', hostname);
     // Every target is loaded on its first listener with this SNI: that listener must accept it.
     targets.forEach((gw, i) => {
       const h = targetListener(gw).hostname;
@@ -176,9 +176,9 @@ export class HandshakeBenchmark extends Construct {
     const memory = props.memory ?? Size.mebibytes(512);
     const memoryMi = mebibytes(this, 'ATLS-BENCH002', 'memory', memory);
     const clientPods = checkInt(this, 'ATLS-BENCH002', 'clientPods', props.clientPods ?? 1, 1, 100);
-    checkImage(this, 'ATLS-BENCH002', 'fortioImage', props.fortioImage);
-    checkImage(this, 'ATLS-BENCH002', 'scriptImage', props.scriptImage);
-    checkImage(this, 'ATLS-BENCH002', 'toolsImage', props.toolsImage);
+    checkImage(this, 'fortioImage', props.fortioImage);
+    checkImage(this, 'scriptImage', props.scriptImage);
+    checkImage(this, 'toolsImage', props.toolsImage);
 
     const config = {
       hostname,

@@ -121,7 +121,7 @@ export class TlsCertificate {
     if (!options) throw fail('options', 'secretName, dnsNames and issuerName are required');
     const algorithm = options.algorithm ?? CertManagerKeyAlgorithm.RSA;
     if (!Object.values(CertManagerKeyAlgorithm).includes(algorithm)) {
-      throw fail('algorithm', `${shown(algorithm)} is not one of ${Object.values(CertManagerKeyAlgorithm).join(', ')}`);
+      throw new CertificateInputError('ATLS-ENUM001', 'algorithm', `${shown(algorithm)} is not one of ${Object.values(CertManagerKeyAlgorithm).join(', ')}`);
     }
     // cert-manager's own limits: RSA 2048–8192 bits, ECDSA on P-256/384/521, Ed25519 without a size.
     const defaultSize = algorithm === CertManagerKeyAlgorithm.ECDSA ? 256 : 2048;

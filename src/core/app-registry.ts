@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { namespaceOf } from './cluster-scoped';
-import { acknowledgementCount, Finding, finding, ruleError } from './rules';
+import { acknowledgementCount, Finding, finding, ruleError, RuleLevel } from './rules';
 
 /** @internal A construct class: the key under which the app finds its instances. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -106,11 +106,11 @@ export class AppRegistry {
       [...this.edits].sort((a, b) => a.stage - b.stage).forEach((e) => e.edit());
       const found = [...duplicateObjects(run.tree), ...this.checks.flatMap((check) => check())]
         .filter((f): f is Finding => f !== undefined);
-      for (const w of found.filter((f) => f.level === 'warning' && !this.warned.has(f.message))) {
+      for (const w of found.filter((f) => f.level === RuleLevel.WARNING && !this.warned.has(f.message))) {
         this.warned.add(w.message);
         console.warn(w.message);
       }
-      this.lastErrors = found.filter((f) => f.level === 'error').map((f) => f.message);
+      this.lastErrors = found.filter((f) => f.level === RuleLevel.ERROR).map((f) => f.message);
       this.lastRun = run;
     }
     if (this.lastErrors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${this.lastErrors.join('\n  ')}`);

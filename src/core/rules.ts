@@ -1,14 +1,9 @@
 import { IConstruct } from 'constructs';
 import { pythonNote } from './messages';
 import { RULE_CATALOG, RuleId } from './rule-catalog';
+import { RuleLevel } from './rule-level';
 
-/** How a rule violation is reported. */
-export enum RuleLevel {
-  /** Synth fails. */
-  ERROR = 'error',
-  /** A warning is printed and synth goes on. */
-  WARNING = 'warning',
-}
+export * from './rule-level';
 
 /**
  * A rule the library enforces at synth time (see the README's rule table).
@@ -22,6 +17,10 @@ export interface RuleInfo {
   readonly acknowledgeable: boolean;
   /** Whether a violation fails synth or prints a warning. */
   readonly level: RuleLevel;
+  /** Which constructs (or factories) raise it. */
+  readonly where: string;
+  /** How to fix a violation. */
+  readonly fix: string;
 }
 
 /** A recorded suppression of a rule. */
@@ -38,7 +37,9 @@ const RULES: RuleInfo[] = Object.entries(RULE_CATALOG).map(([id, r]) => ({
   id,
   description: r.description,
   acknowledgeable: r.acknowledgeable,
-  level: r.level === 'warning' ? RuleLevel.WARNING : RuleLevel.ERROR,
+  level: r.level,
+  where: r.where,
+  fix: r.fix,
 }));
 
 /** The construct metadata type of an acknowledgement (as cdk-nag records its suppressions). */
@@ -126,7 +127,7 @@ export function ruleError(ruleId: RuleId, where: IConstruct | string, prop: stri
 
 /** @internal A violation found at synth time, at its rule's level. */
 export interface Finding {
-  readonly level: 'error' | 'warning';
+  readonly level: RuleLevel;
   readonly message: string;
 }
 

@@ -72,9 +72,9 @@ export function checkPositiveInt(where: Where, rule: RuleId, prop: string, value
   return value;
 }
 
-/** A value of a string enum (jsii callers can pass any string). */
-export function checkEnum<T extends string>(where: Where, rule: RuleId, prop: string, value: T, e: Record<string, string>): T {
-  if (!Object.values(e).includes(value)) throw ruleError(rule, where, prop, `${shown(value)} is not one of ${Object.values(e).join(', ')}`);
+/** A value of a string enum (jsii callers can pass any string): ATLS-ENUM001 wherever it is checked. */
+export function checkEnum<T extends string>(where: Where, prop: string, value: T, e: Record<string, string>): T {
+  if (!Object.values(e).includes(value)) throw ruleError('ATLS-ENUM001', where, prop, `${shown(value)} is not one of ${Object.values(e).join(', ')}`);
   return value;
 }
 
@@ -88,9 +88,9 @@ export function checkLabelMap(where: Where, rule: RuleId, prop: string, map: { [
   }
 }
 
-/** An image reference: a string without whitespace (undefined passes: the default applies). */
-export function checkImage(where: Where, rule: RuleId, prop: string, image: string | undefined): string | undefined {
-  if (image !== undefined && (typeof image !== 'string' || !/^\S+$/.test(image))) throw ruleError(rule, where, prop, `${shown(image)} is not an image reference`);
+/** An image reference: a string without whitespace (undefined passes: the default applies); ATLS-IMG002 wherever it is checked. */
+export function checkImage(where: Where, prop: string, image: string | undefined): string | undefined {
+  if (image !== undefined && (typeof image !== 'string' || !/^\S+$/.test(image))) throw ruleError('ATLS-IMG002', where, prop, `${shown(image)} is not an image reference`);
   return image;
 }
 

@@ -40,7 +40,7 @@ export class EnvoyGatewayConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvoyGatewayConfigProps = {}) {
     super(scope, id);
-    this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'envoy-gateway-system');
+    this.namespace = checkLabel(this, 'ATLS-NAME001', 'namespace', props.namespace ?? 'envoy-gateway-system');
     AppRegistry.of(this).claim(EnvoyGatewayConfig, this);
     if (props.emitConfigMap ?? true) {
       this.configMap = new k8s.KubeConfigMap(this, 'Resource', {

@@ -66,7 +66,7 @@ export class EnvoyPatchPolicyGuard extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvoyPatchPolicyGuardProps = {}) {
     super(scope, id);
-    const name = checkSubdomain(this, 'ATLS-GW005', 'name', props.name ?? 'atls-envoy-patch-policy-guard');
+    const name = checkSubdomain(this, 'ATLS-NAME001', 'name', props.name ?? 'atls-envoy-patch-policy-guard');
     const allowed = checkConditions(this, props.allowedPatches ?? []);
     const exempt = checkExempt(this, props.exemptNamespaces ?? []);
     // An explicit guard replaces the one a gateway created on its own.
@@ -127,7 +127,7 @@ function checkConditions(scope: IConstruct, conditions: string[]): string[] {
 
 function checkExempt(scope: IConstruct, namespaces: string[]): string[] {
   if (!Array.isArray(namespaces)) throw ruleError('ATLS-GRD001', scope, 'exemptNamespaces', 'must be a list of namespace names');
-  namespaces.forEach((ns, i) => checkLabel(scope, 'ATLS-GW005', `exemptNamespaces[${i}]`, ns));
+  namespaces.forEach((ns, i) => checkLabel(scope, 'ATLS-NAME001', `exemptNamespaces[${i}]`, ns));
   if (new Set(namespaces).size !== namespaces.length) {
     throw ruleError('ATLS-GRD001', scope, 'exemptNamespaces', `duplicate namespaces in ${namespaces.join(', ')}`);
   }

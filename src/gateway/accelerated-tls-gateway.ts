@@ -71,16 +71,16 @@ export class AcceleratedTlsGateway extends Construct {
     }
     const provider = props.provider;
     this.provider = provider;
-    this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
-    this.name = checkLabel(this, 'ATLS-GW005', 'name', props.name ?? labelFromId(id));
-    this.gatewayClassName = checkSubdomain(this, 'ATLS-GW005', 'gatewayClassName', props.gatewayClassName ?? `${this.namespace}-${this.name}`);
+    this.namespace = checkLabel(this, 'ATLS-NAME001', 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
+    this.name = checkLabel(this, 'ATLS-NAME001', 'name', props.name ?? labelFromId(id));
+    this.gatewayClassName = checkSubdomain(this, 'ATLS-NAME001', 'gatewayClassName', props.gatewayClassName ?? `${this.namespace}-${this.name}`);
     this.mergeGateways = props.mergeGateways ?? false;
     const createClass = props.createGatewayClass ?? true;
     const envoy = props.envoy ?? {};
     this.envoyOptions = envoy;
-    this.envoyNamespace = checkLabel(this, 'ATLS-GW005', 'envoy.namespace', envoy.namespace ?? 'envoy-gateway-system');
+    this.envoyNamespace = checkLabel(this, 'ATLS-NAME001', 'envoy.namespace', envoy.namespace ?? 'envoy-gateway-system');
     const defaultService = this.mergeGateways ? `envoy-${this.gatewayClassName}` : `envoy-${this.namespace}-${this.name}`;
-    this.envoyServiceName = envoy.serviceName === undefined ? dns1035(defaultService) : checkDns1035Label(this, 'ATLS-GW005', 'envoy.serviceName', envoy.serviceName);
+    this.envoyServiceName = envoy.serviceName === undefined ? dns1035(defaultService) : checkDns1035Label(this, 'ATLS-NAME001', 'envoy.serviceName', envoy.serviceName);
     this.sizing = resolveEnvoy(this, provider, envoy);
     this.listeners = resolveListeners(this, this.name, this.namespace, props.listeners);
     this.listenerNames = this.listeners.map((l) => l.name);

@@ -48,7 +48,7 @@ export interface EnvoySizing {
 
 /** @internal Checks the provider and the Envoy options; the sizing with defaults applied. */
 export function resolveEnvoy(scope: IConstruct, provider: KeyProvider, envoy: EnvoyOptions): EnvoySizing {
-  const image = checkImage(scope, 'ATLS-GW005', 'envoy.image', envoy.image) ?? Versions.ENVOY_CONTRIB_IMAGE;
+  const image = checkImage(scope, 'envoy.image', envoy.image) ?? Versions.ENVOY_CONTRIB_IMAGE;
   provider._behaviour.validate(scope, 'provider');
   if (provider.accelerated && !image.includes('contrib') && !envoy.allowNonContribImage) {
     throw ruleError('ATLS-IMG001', scope, 'envoy.image',
@@ -63,7 +63,7 @@ export function resolveEnvoy(scope: IConstruct, provider: KeyProvider, envoy: En
       `${memory} is below the ${MIN_ENVOY_MEMORY_MIB}Mi Envoy needs to start (it is about 60 MiB resident before serving anything): `
       + `the pod would be OOM-killed in a loop; give it at least ${RECOMMENDED_ENVOY_MEMORY_MIB}Mi (Size.mebibytes(${RECOMMENDED_ENVOY_MEMORY_MIB}))`);
   }
-  if (envoy.serviceType !== undefined) checkEnum(scope, 'ATLS-GW005', 'envoy.serviceType', envoy.serviceType, EnvoyServiceType);
+  if (envoy.serviceType !== undefined) checkEnum(scope, 'envoy.serviceType', envoy.serviceType, EnvoyServiceType);
   // Envoy's default, all host cores, oversubscribes a CPU-limited pod: whole CPUs requested, at least 1.
   return { image, cpu, memory, concurrency: envoy.concurrency ?? Math.max(1, Math.floor(cpuCores(cpu))), replicas: envoy.replicas };
 }

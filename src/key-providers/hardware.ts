@@ -7,7 +7,7 @@ import { protoDuration } from '../core/names';
 import { ruleError } from '../core/rules';
 
 /**
- * @internal The longest poll delay accepted without a warning (ATLS-KEY006): Envoy's own default
+ * @internal The longest poll delay accepted without a warning (ATLS-KEY008): Envoy's own default
  * (`PROTOBUF_GET_MS_OR_DEFAULT(conf, poll_delay, 200)` in the providers' source). A batch that is
  * not full waits for it, so at low load every handshake does; longer only adds latency.
  */
@@ -27,14 +27,14 @@ export abstract class HardwareProvider extends ProviderBehaviour {
   public validate(scope: IConstruct, prop: string): void {
     // The provider protos require poll_delay gte 1ms.
     const ms = this.pollDelay.toMilliseconds({ integral: false });
-    if (!(ms >= 1)) throw ruleError('ATLS-KEY001', scope, `${prop}.pollDelay`, `${ms} ms is below the 1 ms minimum of the ${this.kind} provider`);
+    if (!(ms >= 1)) throw ruleError('ATLS-KEY006', scope, `${prop}.pollDelay`, `${ms} ms is below the 1 ms minimum of the ${this.kind} provider`);
   }
 
   public appFindings(_reg: AppRegistry): ProviderFinding[] {
     const ms = this.pollDelay.toMilliseconds({ integral: false });
     if (ms <= MAX_QUIET_POLL_DELAY_MS) return [];
     return [{
-      ruleId: 'ATLS-KEY006',
+      ruleId: 'ATLS-KEY008',
       prop: 'pollDelay',
       detail: `${ms} ms: a batch of private-key operations that is not full waits this long before it is processed, so at low load `
         + `every handshake waits up to ${ms} ms (clients may time out); use at most ${MAX_QUIET_POLL_DELAY_MS} ms, Envoy's own default `

@@ -14,8 +14,8 @@ export enum NodePlacement {
 export interface KeyProviderOptions {
   /**
    * How long a queue of private-key operations may wait before it is processed.
-   * Lower favours latency, higher throughput. Must be at least 1 ms (ATLS-KEY001); above 200 ms,
-   * Envoy's own default, a warning (ATLS-KEY006) says that a batch that is not full waits that
+   * Lower favours latency, higher throughput. Must be at least 1 ms (ATLS-KEY006); above 200 ms,
+   * Envoy's own default, a warning (ATLS-KEY008) says that a batch that is not full waits that
    * long, so at low load every handshake does.
    *
    * The batch effect: CryptoMB signs up to 8 operations in one call, and a call costs the same

@@ -47,7 +47,7 @@ export function qatPlugin(reg: AppRegistry): QatPluginFacts | undefined {
 
 /** @internal A placement prop must be a NodePlacement (jsii callers can pass any string). */
 export function checkPlacement(scope: IConstruct, prop: string, placement: NodePlacement | undefined): void {
-  if (placement !== undefined) checkEnum(scope, 'ATLS-GW005', `${prop}.placement`, placement, NodePlacement);
+  if (placement !== undefined) checkEnum(scope, `${prop}.placement`, placement, NodePlacement);
 }
 
 /** @internal REQUIRED placement needs node labels somewhere in the app. */

@@ -53,7 +53,7 @@ export class QatProvider extends HardwareProvider {
   public validate(scope: IConstruct, prop: string): void {
     super.validate(scope, prop);
     checkPositiveInt(scope, 'ATLS-GW006', `${prop}.resourcesPerReplica`, this.resourcesPerReplica);
-    checkResourceName(scope, 'ATLS-GW005', `${prop}.resourceName`, this.resourceName);
+    checkResourceName(scope, 'ATLS-NAME001', `${prop}.resourceName`, this.resourceName);
   }
 
   public podResources(): Record<string, string> {

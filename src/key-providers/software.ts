@@ -23,7 +23,7 @@ export class SoftwareProvider extends ProviderBehaviour {
   public validate(scope: IConstruct, prop: string): void {
     checkPlacement(scope, prop, this.placement);
     if (this.onQatNodes && this.placement !== undefined) {
-      throw ruleError('ATLS-GW005', scope, `${prop}.onQatNodes`, 'a baseline is placed like QAT or like CryptoMB, not both: drop placement');
+      throw ruleError('ATLS-KEY005', scope, `${prop}.onQatNodes`, 'a baseline is placed like QAT or like CryptoMB, not both: drop placement');
     }
   }
 

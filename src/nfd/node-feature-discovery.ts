@@ -114,8 +114,8 @@ export class NodeFeatureDiscovery extends Construct {
     // An explicit instance replaces the one QatNodePrep or CryptoMbAffinity created on their own.
     reg.claim(NodeFeatureDiscovery, this);
 
-    const ns = this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? DEFAULT_NAMESPACE);
-    this.image = checkImage(this, 'ATLS-NFD001', 'image', props.image) ?? Versions.NODE_FEATURE_DISCOVERY_IMAGE;
+    const ns = this.namespace = checkLabel(this, 'ATLS-NAME001', 'namespace', props.namespace ?? DEFAULT_NAMESPACE);
+    this.image = checkImage(this, 'image', props.image) ?? Versions.NODE_FEATURE_DISCOVERY_IMAGE;
     checkTolerations(this, props.workerTolerations);
     const workerConf = renderWorkerConfig(this, props.workerConfig);
     const ruleDefs = checkRules(this, props.extraRules);
@@ -297,7 +297,7 @@ function checkRules(scope: IConstruct, defs: NodeFeatureRuleDefinition[] | undef
   defs.forEach((d, i) => {
     const prop = `extraRules[${i}]`;
     if (typeof d !== 'object' || d === null) throw ruleError('ATLS-NFD001', scope, prop, 'must be a NodeFeatureRuleDefinition');
-    checkSubdomain(scope, 'ATLS-GW005', `${prop}.name`, d.name);
+    checkSubdomain(scope, 'ATLS-NAME001', `${prop}.name`, d.name);
     if (names.has(d.name)) throw ruleError('ATLS-NFD001', scope, `${prop}.name`, `'${d.name}' is used by another rule`);
     names.add(d.name);
     if (!Array.isArray(d.rules) || d.rules.length === 0) throw ruleError('ATLS-NFD001', scope, `${prop}.rules`, 'at least one rule is required');

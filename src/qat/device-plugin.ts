@@ -201,7 +201,7 @@ export class QatDevicePlugin extends Construct {
     super(scope, id);
     const reg = AppRegistry.of(this);
     reg.claim(QatDevicePlugin, this);
-    this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'inteldeviceplugins-system');
+    this.namespace = checkLabel(this, 'ATLS-NAME001', 'namespace', props.namespace ?? 'inteldeviceplugins-system');
     const configureVfs = props.configureVfs ?? true;
     this.services = configureVfs ? (props.services ?? QatServices.CRYPTO) : undefined;
     const args = this.args(props);
@@ -246,7 +246,7 @@ export class QatDevicePlugin extends Construct {
             ...(configureVfs ? {
               initContainers: [{
                 name: 'intel-qat-initcontainer',
-                image: checkImage(this, 'ATLS-QAT002', 'initImage', props.initImage) ?? Versions.QAT_INITCONTAINER_IMAGE,
+                image: checkImage(this, 'initImage', props.initImage) ?? Versions.QAT_INITCONTAINER_IMAGE,
                 env: [nodeName, { name: 'ENABLED_QAT_PF_PCIIDS', value: pfIds.join(' ') }],
                 securityContext: { readOnlyRootFilesystem: true, privileged: true },
                 volumeMounts: [{ name: 'sysfs', mountPath: '/sys' }, { name: 'qat-config', mountPath: '/qat-init/conf' }],
@@ -254,7 +254,7 @@ export class QatDevicePlugin extends Construct {
             } : {}),
             containers: [{
               name: 'intel-qat-plugin',
-              image: checkImage(this, 'ATLS-QAT002', 'image', props.image) ?? Versions.QAT_PLUGIN_IMAGE,
+              image: checkImage(this, 'image', props.image) ?? Versions.QAT_PLUGIN_IMAGE,
               imagePullPolicy: 'IfNotPresent',
               ...(args.length > 0 ? { args } : {}),
               env: [nodeName],
@@ -300,17 +300,17 @@ export class QatDevicePlugin extends Construct {
   private args(props: QatDevicePluginProps): string[] {
     const args: string[] = [];
     if (props.logLevel !== undefined) args.push(`-v=${checkInt(this, 'ATLS-QAT002', 'logLevel', props.logLevel, 0)}`);
-    if (props.dpdkDriver !== undefined) args.push(`-dpdk-driver=${checkEnum(this, 'ATLS-QAT002', 'dpdkDriver', props.dpdkDriver, QatDpdkDriver)}`);
+    if (props.dpdkDriver !== undefined) args.push(`-dpdk-driver=${checkEnum(this, 'dpdkDriver', props.dpdkDriver, QatDpdkDriver)}`);
     if (props.kernelVfDrivers !== undefined) {
       const drivers = props.kernelVfDrivers;
       if (!Array.isArray(drivers) || drivers.length === 0) throw ruleError('ATLS-QAT002', this, 'kernelVfDrivers', 'list at least one driver');
-      drivers.forEach((d, i) => checkEnum(this, 'ATLS-QAT002', `kernelVfDrivers[${i}]`, d, QatVfDriver));
+      drivers.forEach((d, i) => checkEnum(this, `kernelVfDrivers[${i}]`, d, QatVfDriver));
       if (new Set(drivers).size !== drivers.length) throw ruleError('ATLS-QAT002', this, 'kernelVfDrivers', `duplicate drivers in ${drivers.join(',')}`);
       args.push(`-kernel-vf-drivers=${drivers.join(',')}`);
     }
     if (props.maxNumDevices !== undefined) args.push(`-max-num-devices=${checkInt(this, 'ATLS-QAT002', 'maxNumDevices', props.maxNumDevices, 1)}`);
     if (props.allocationPolicy !== undefined) {
-      args.push(`-allocation-policy=${checkEnum(this, 'ATLS-QAT002', 'allocationPolicy', props.allocationPolicy, QatAllocationPolicy)}`);
+      args.push(`-allocation-policy=${checkEnum(this, 'allocationPolicy', props.allocationPolicy, QatAllocationPolicy)}`);
     }
     return args;
   }

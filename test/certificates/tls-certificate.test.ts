@@ -76,7 +76,7 @@ describe('cert-manager', () => {
     expect(use({ ...base, issuerName: '' })).toThrow(/certificate.issuerName: '' is not an issuer name/);
     expect(use({ ...base, issuerKind: 'Foo' })).toThrow(/issuerKind: 'Foo'/);
     expect(use({ ...base, algorithm: 'DSA' as CertManagerKeyAlgorithm }))
-      .toThrow("test/gw: [ATLS-CERT004] listeners[0].certificate.algorithm: 'DSA' is not one of RSA, ECDSA, Ed25519");
+      .toThrow("test/gw: [ATLS-ENUM001] listeners[0].certificate.algorithm: 'DSA' is not one of RSA, ECDSA, Ed25519");
     // The factory itself accepts the call: the error waits for a construct to name.
     expect(() => TlsCertificate.certManager({ ...base, size: 1000 })).not.toThrow();
     const ed = TlsCertificate.certManager({ ...base, algorithm: CertManagerKeyAlgorithm.ED25519, size: 2048 });

@@ -29,7 +29,7 @@ test('props are named in TypeScript, with the Python name beside when it differs
   expect(pythonName('provider.resourcesPerReplica')).toBe('provider.resources_per_replica');
   expect(propName('certificatePem')).toBe('certificatePem (Python: certificate_pem)');
   expect(propName('listeners[0].port')).toBe('listeners[0].port');
-  expect(ruleMessage('ATLS-GW005', 'c', 'envoy.serviceName', 'bad')).toBe('c: [ATLS-GW005] envoy.serviceName: bad (Python: envoy.service_name)');
+  expect(ruleMessage('ATLS-NAME001', 'c', 'envoy.serviceName', 'bad')).toBe('c: [ATLS-NAME001] envoy.serviceName: bad (Python: envoy.service_name)');
   expect(ruleMessage('ATLS-GW004', 'c', 'listeners[0].port', 'bad')).toBe('c: [ATLS-GW004] listeners[0].port: bad');
 });
 

@@ -21,17 +21,17 @@ function warnings(props: Partial<AcceleratedTlsGatewayProps>, ack?: string): str
 const cryptoMb = (options = {}) => KeyProvider.cryptoMb({ placement: NodePlacement.ANY, ...options });
 const pem = (san?: string) => TlsCertificate.fromPem(makeCert(['rsa:2048'], san ? { extra: ['-addext', `subjectAltName=${san}`] } : {}));
 
-describe('pollDelay (ATLS-KEY006)', () => {
+describe('pollDelay (ATLS-KEY008)', () => {
   test('an hour is a warning with the reason and the fix', () => {
     expect(warnings({ provider: KeyProvider.qat({ pollDelay: Duration.hours(1) }) })).toEqual([expect.stringMatching(
-      /^test\/gw: warning \[ATLS-KEY006\] provider.pollDelay: 3600000 ms: a batch .* not full waits this long .*every handshake waits up to 3600000 ms .*use at most 200 ms, Envoy's own default .*\(Python: provider.poll_delay\)$/)]);
-    expect(warnings({ provider: cryptoMb({ pollDelay: Duration.seconds(1) }) })).toEqual([expect.stringMatching(/\[ATLS-KEY006\] provider.pollDelay: 1000 ms/)]);
+      /^test\/gw: warning \[ATLS-KEY008\] provider.pollDelay: 3600000 ms: a batch .* not full waits this long .*every handshake waits up to 3600000 ms .*use at most 200 ms, Envoy's own default .*\(Python: provider.poll_delay\)$/)]);
+    expect(warnings({ provider: cryptoMb({ pollDelay: Duration.seconds(1) }) })).toEqual([expect.stringMatching(/\[ATLS-KEY008\] provider.pollDelay: 1000 ms/)]);
   });
 
   test('up to 200 ms, Envoy\'s own default, is quiet; the warning is acknowledgeable', () => {
     expect(warnings({ provider: KeyProvider.qat({ pollDelay: Duration.millis(200) }) })).toEqual([]);
     expect(warnings({ provider: cryptoMb({ pollDelay: Duration.millis(201) }) })).toHaveLength(1);
-    expect(warnings({ provider: cryptoMb({ pollDelay: Duration.hours(1) }) }, 'ATLS-KEY006')).toEqual([]);
+    expect(warnings({ provider: cryptoMb({ pollDelay: Duration.hours(1) }) }, 'ATLS-KEY008')).toEqual([]);
   });
 });
 
@@ -76,18 +76,18 @@ describe('a fromPem certificate must cover the listener hostname (ATLS-CERT005)'
   });
 });
 
-describe('CryptoMB with RSA-3072 (ATLS-KEY005)', () => {
+describe('CryptoMB with RSA-3072 (ATLS-KEY007)', () => {
   const rsa = (bits: number) => ({ ...LISTENER, certificate: TlsCertificate.fromSecretName('example-cert', { keyAlgorithm: KeyAlgorithm.rsa(bits) }) });
 
   test('is a warning with the measured ratios and the fix', () => {
     expect(warnings({ provider: cryptoMb(), listeners: [rsa(3072)] })).toEqual([expect.stringMatching(
-      /^test\/gw: warning \[ATLS-KEY005\] listeners\[0\].certificate: crypto_mb has fused .*none for 3072: .*0.88x OpenSSL's rate per core \(RSA-2048 2.25x, RSA-4096 2.55x, ECDSA P-256 3.69x\).*use an RSA 2048 or 4096 or an ECDSA P-256 key/)]);
+      /^test\/gw: warning \[ATLS-KEY007\] listeners\[0\].certificate: crypto_mb has fused .*none for 3072: .*0.88x OpenSSL's rate per core \(RSA-2048 2.25x, RSA-4096 2.55x, ECDSA P-256 3.69x\).*use an RSA 2048 or 4096 or an ECDSA P-256 key/)]);
   });
 
   test('RSA 2048 and 4096, ECDSA P-256 and other providers are quiet; acknowledgeable', () => {
     expect(warnings({ provider: cryptoMb(), listeners: [rsa(2048)] })).toEqual([]);
     expect(warnings({ provider: cryptoMb(), listeners: [rsa(4096)] })).toEqual([]);
     expect(warnings({ provider: KeyProvider.qat(), listeners: [rsa(3072)] })).toEqual([]);
-    expect(warnings({ provider: cryptoMb(), listeners: [rsa(3072)] }, 'ATLS-KEY005')).toEqual([]);
+    expect(warnings({ provider: cryptoMb(), listeners: [rsa(3072)] }, 'ATLS-KEY007')).toEqual([]);
   });
 });

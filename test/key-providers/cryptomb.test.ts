@@ -39,7 +39,7 @@ test('placement: the app\'s NodeFeatureRule label when there is one, else the ra
 
 test('an unknown placement is refused at once', () => {
   const { chart } = newChart();
-  expect(() => cmb('SOMETIMES' as NodePlacement).validate(chart, 'provider')).toThrow(/test: \[ATLS-GW005\] provider.placement: 'SOMETIMES' is not one of REQUIRED, PREFERRED, ANY/);
+  expect(() => cmb('SOMETIMES' as NodePlacement).validate(chart, 'provider')).toThrow(/test: \[ATLS-ENUM001\] provider.placement: 'SOMETIMES' is not one of REQUIRED, PREFERRED, ANY/);
 });
 
 test('its benchmark evidence is the listener-scoped batch counters of both queues, RSA and ECDSA', () => {

@@ -40,9 +40,9 @@ test('the resource must be one the app\'s QAT device plugin advertises (ATLS-QAT
 
 test('bad props are refused at once, naming the prop', () => {
   const { chart } = newChart();
-  expect(() => qat({ pollDelay: Duration.millis(0.5) }).validate(chart, 'provider')).toThrow(/test: \[ATLS-KEY001\] provider.pollDelay/);
+  expect(() => qat({ pollDelay: Duration.millis(0.5) }).validate(chart, 'provider')).toThrow(/test: \[ATLS-KEY006\] provider.pollDelay/);
   expect(() => qat({ resourcesPerReplica: 1.5 }).validate(chart, 'provider')).toThrow(/test: \[ATLS-GW006\] provider.resourcesPerReplica/);
-  expect(() => qat({ resourceName: 'cy' }).validate(chart, 'provider')).toThrow(/test: \[ATLS-GW005\] provider.resourceName/);
+  expect(() => qat({ resourceName: 'cy' }).validate(chart, 'provider')).toThrow(/test: \[ATLS-NAME001\] provider.resourceName/);
   expect(() => qat().validate(chart, 'provider')).not.toThrow();
 });
 

@@ -169,17 +169,17 @@ test('one plugin per app', () => {
 });
 
 test.each<[string, QatDevicePluginProps, RegExp]>([
-  ['namespace', { namespace: 'Bad_NS' }, /test\/qat: \[ATLS-GW005\] namespace:/],
+  ['namespace', { namespace: 'Bad_NS' }, /test\/qat: \[ATLS-NAME001\] namespace:/],
   ['maxNumDevices', { maxNumDevices: 0 }, /test\/qat: \[ATLS-QAT002\] maxNumDevices: 0 is not an integer/],
   ['logLevel', { logLevel: 1.5 }, /test\/qat: \[ATLS-QAT002\] logLevel:/],
   ['kernelVfDrivers', { kernelVfDrivers: [] }, /test\/qat: \[ATLS-QAT002\] kernelVfDrivers: list at least one/],
-  ['kernelVfDrivers[1]', { kernelVfDrivers: [QatVfDriver.DRIVER_4XXXVF, 'nope' as QatVfDriver] }, /kernelVfDrivers\[1\]: 'nope' is not one of/],
+  ['kernelVfDrivers[1]', { kernelVfDrivers: [QatVfDriver.DRIVER_4XXXVF, 'nope' as QatVfDriver] }, /test\/qat: \[ATLS-ENUM001\] kernelVfDrivers\[1\]: 'nope' is not one of/],
   ['duplicate drivers', { kernelVfDrivers: [QatVfDriver.DRIVER_4XXXVF, QatVfDriver.DRIVER_4XXXVF] }, /kernelVfDrivers: duplicate/],
   ['dpdkDriver', { dpdkDriver: 'uio' as QatDpdkDriver }, /dpdkDriver: 'uio' is not one of igb_uio, vfio-pci|dpdkDriver: 'uio' is not one of vfio-pci, igb_uio/],
-  ['allocationPolicy', { allocationPolicy: 'random' as QatAllocationPolicy }, /allocationPolicy: 'random'/],
+  ['allocationPolicy', { allocationPolicy: 'random' as QatAllocationPolicy }, /test\/qat: \[ATLS-ENUM001\] allocationPolicy: 'random'/],
   ['enabledPfIds', { enabledPfIds: ['0x4940'] }, /enabledPfIds\[0\]: '0x4940' is not a PCI device id/],
-  ['image', { image: 'intel/plugin latest' }, /test\/qat: \[ATLS-QAT002\] image: 'intel\/plugin latest' is not an image reference/],
-  ['initImage', { initImage: '' }, /test\/qat: \[ATLS-QAT002\] initImage: '' is not an image reference/],
+  ['image', { image: 'intel/plugin latest' }, /test\/qat: \[ATLS-IMG002\] image: 'intel\/plugin latest' is not an image reference/],
+  ['initImage', { initImage: '' }, /test\/qat: \[ATLS-IMG002\] initImage: '' is not an image reference/],
   ['nodeSelector', { nodeSelector: { 'a b': 'x' } }, /nodeSelector.a b: is not a valid label key/],
   ['configureVfs', { configureVfs: false, services: QatServices.CRYPTO }, /configureVfs: services, autoReset/],
 ])('a bad %s is refused at once, naming the prop', (_name, props, message) => {

@@ -191,7 +191,7 @@ test.each<[string, QatNodePrepProps, RegExp]>([
   ['vfioUid without vfioAccess', { hostPrep: { vfioAccess: false, vfioUid: 5 } }, /HostPrep: \[ATLS-QAT002\] vfioUid: needs vfioAccess/],
   ['memlockBytes', { hostPrep: { memlockBytes: 4096 } }, /HostPrep: \[ATLS-QAT002\] memlockBytes: 4096 is not an integer of at least 1048576/],
   ['memlockBytes without raiseMemlock', { hostPrep: { raiseMemlock: false, memlockBytes: 2 ** 27 } }, /HostPrep: \[ATLS-QAT002\] memlockBytes: needs raiseMemlock/],
-  ['containerRuntime', { hostPrep: { containerRuntime: 'docker' as ContainerRuntime } }, /HostPrep: \[ATLS-QAT002\] containerRuntime: 'docker' is not one of containerd, crio/],
+  ['containerRuntime', { hostPrep: { containerRuntime: 'docker' as ContainerRuntime } }, /HostPrep: \[ATLS-ENUM001\] containerRuntime: 'docker' is not one of containerd, crio/],
 ])('%s is refused at once, naming the prop', (_name, props, message) => {
   expect(() => prep(props)).toThrow(message);
 });
