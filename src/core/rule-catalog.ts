@@ -54,7 +54,8 @@ export const RULE_CATALOG = {
     where: 'AcceleratedTlsGateway, KeyProvider.qat',
     description: 'Envoy sizing must be positive: cpu, memory, replicas, concurrency and QAT resources per replica.',
     fix: 'Use positive values (memory in whole MiB).',
-  },  'ATLS-GW007': {
+  },
+  'ATLS-GW007': {
     level: E,
     acknowledgeable: false,
     where: 'AcceleratedTlsGateway',
@@ -138,7 +139,8 @@ export const RULE_CATALOG = {
     where: 'KeyProvider.qat, KeyProvider.cryptoMb',
     description: 'A provider pollDelay must be at least 1 ms (the provider protos require gte 1ms).',
     fix: 'Raise pollDelay to 1 ms or more.',
-  },  'ATLS-KEY007': {
+  },
+  'ATLS-KEY007': {
     level: W,
     acknowledgeable: true,
     where: 'AcceleratedTlsGateway',
@@ -180,7 +182,8 @@ export const RULE_CATALOG = {
     where: 'TlsCertificate.certManager',
     description: 'cert-manager options must be valid: DNS names, issuer name and kind, a key size the algorithm allows.',
     fix: 'Fix the option the message names.',
-  },  'ATLS-CERT005': {
+  },
+  'ATLS-CERT005': {
     level: W,
     acknowledgeable: true,
     where: 'AcceleratedTlsGateway (TlsCertificate.fromPem)',
@@ -250,7 +253,8 @@ export const RULE_CATALOG = {
     where: 'QatDevicePlugin, QatHostPrep, QatNodePrep',
     description: 'QAT device plugin and host preparation settings must be valid (flags, PCI ids, uid, memlock, node selector).',
     fix: 'Fix the prop the message names.',
-  },  'ATLS-QAT003': {
+  },
+  'ATLS-QAT003': {
     level: W,
     acknowledgeable: true,
     where: 'KeyProvider.qat, KeyProvider.software({ onQatNodes })',
