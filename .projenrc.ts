@@ -101,6 +101,15 @@ project.addTask('example', {
   ],
 });
 
+// The rules and pinned-versions tables of docs/ from the catalogue and Versions, after every
+// compile like API.md (test/app/docs-tables.test.ts fails when they drift).
+const docsTables = project.addTask('docs:tables', {
+  description: 'Write the rules table (docs/rules.md) and the pinned-versions table (docs/versions.md) from the compiled library (--check: fail when stale)',
+  exec: 'node scripts/docs-tables.js',
+  receiveArgs: true,
+});
+project.postCompileTask.spawn(docsTables);
+
 // Our output against upstream tools: kubectl-validate, egctl x translate, the Python package.
 project.addTask('conformance', {
   description: 'kubectl-validate + egctl x translate over every synthesized object; Python package == TypeScript output',

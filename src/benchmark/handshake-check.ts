@@ -98,9 +98,9 @@ export class HandshakeCheck extends Construct {
       throw ruleError('ATLS-CHECK001', this, 'gateways', 'at least one AcceleratedTlsGateway is required');
     }
     if (new Set(gateways).size !== gateways.length) throw ruleError('ATLS-CHECK001', this, 'gateways', 'a gateway is listed twice');
-    const listeners = gateways.flatMap((g) => g._checkedListeners());
+    const listeners = gateways.flatMap((g) => g._describe().listeners);
     this.namespace = this.resolveNamespace(gateways, props.namespace);
-    this.name = checkLabel(this, 'ATLS-GW005', 'name', props.name ?? 'handshake-check');
+    this.name = checkLabel(this, 'ATLS-NAME001', 'name', props.name ?? 'handshake-check');
     const timeout = seconds(this, 'handshakeTimeout', props.handshakeTimeout ?? Duration.seconds(10), 1);
     const worstCase = listeners.length * (timeout + STATS_SECONDS);
     const deadline = seconds(this, 'activeDeadline', props.activeDeadline ?? Duration.seconds(120 + worstCase), 1);
@@ -111,7 +111,7 @@ export class HandshakeCheck extends Construct {
     const ttl = seconds(this, 'ttlAfterFinished', props.ttlAfterFinished ?? Duration.hours(1), 0);
     const cpu = checkCpu(this, 'ATLS-CHECK001', 'cpu', props.cpu ?? Cpu.millis(100));
     const memory = mebibytes(this, 'ATLS-CHECK001', 'memory', props.memory ?? Size.mebibytes(64));
-    const image = checkImage(this, 'ATLS-CHECK001', 'image', props.image) ?? Versions.BENCHMARK_SCRIPT_IMAGE;
+    const image = checkImage(this, 'image', props.image) ?? Versions.BENCHMARK_SCRIPT_IMAGE;
     if (props.argoCdHook !== undefined && typeof props.argoCdHook !== 'boolean') throw ruleError('ATLS-CHECK001', this, 'argoCdHook', 'must be true or false');
 
     // One volume per Secret, holding only its certificate: the check never sees a private key.
@@ -124,8 +124,8 @@ export class HandshakeCheck extends Construct {
         provider: g.provider.kind,
         host: `${g.envoyServiceName}.${g.envoyNamespace}.svc`,
         envoyNamespace: g.envoyNamespace,
-        podLabels: g._benchmarkTarget().podLabels,
-        listeners: g._checkedListeners().map((l) => ({
+        podLabels: g._describe().podLabels,
+        listeners: g._describe().listeners.map((l) => ({
           name: l.name,
           port: l.port,
           // A wildcard listener is addressed with a name it accepts.
@@ -207,7 +207,7 @@ export class HandshakeCheck extends Construct {
   /** The Secrets' namespace: the only one whose Secrets the Job's pod can mount. */
   private resolveNamespace(gateways: AcceleratedTlsGateway[], requested: string | undefined): string {
     const where = new Map<string, string>();
-    gateways.forEach((g, i) => g._checkedListeners().forEach((l, j) => {
+    gateways.forEach((g, i) => g._describe().listeners.forEach((l, j) => {
       if (!where.has(l.secretNamespace)) where.set(l.secretNamespace, `gateways[${i}] listener ${j} (Secret ${l.secretNamespace}/${l.secretName})`);
     }));
     const namespaces = [...where.keys()];
@@ -216,7 +216,7 @@ export class HandshakeCheck extends Construct {
         `the certificate Secrets are in ${namespaces.length} namespaces (${[...where.values()].join(', ')}); a pod mounts Secrets of its own namespace only: use one HandshakeCheck per namespace`);
     }
     if (requested === undefined) return namespaces[0];
-    checkLabel(this, 'ATLS-GW005', 'namespace', requested);
+    checkLabel(this, 'ATLS-NAME001', 'namespace', requested);
     if (requested !== namespaces[0]) {
       throw ruleError('ATLS-CHECK001', this, 'namespace',
         `'${requested}' is not the namespace of the certificate Secrets ('${namespaces[0]}'); a pod mounts Secrets of its own namespace only`);

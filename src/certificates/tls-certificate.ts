@@ -1,9 +1,8 @@
 import { KeyAlgorithm } from './key-algorithm';
-import { CertificateSource, CertManagerSecret, ExistingSecret, PemSecret } from './sources';
+import { CertificateInputError, CertificateSource, CertManagerSecret, ExistingSecret, InvalidCertificate, PemSecret } from './sources';
 import { isHostname, isSubdomain } from '../core/formats';
+import { propName, shown } from '../core/messages';
 import { shortHash } from '../core/names';
-import { ruleError } from '../core/rules';
-import { checkEnum } from '../core/validation';
 import { CertificateSpecPrivateKeyAlgorithm } from '../imports/cert-manager.io';
 
 /** Options of `TlsCertificate.fromSecretName()`. */
@@ -82,35 +81,61 @@ export class TlsCertificate {
    *
    * Warning: the private key is written into the synthesized manifests. Prefer
    * `certManager()` or a Secret managed by an external secret store.
+   *
+   * Bad PEM input (ATLS-CERT003) is reported by the gateway that uses the certificate, naming its
+   * construct path and listener.
    */
   public static fromPem(options: PemCertificateOptions): TlsCertificate {
-    if (!options || typeof options.certificatePem !== 'string' || typeof options.privateKeyPem !== 'string') {
-      throw ruleError('ATLS-CERT003', 'TlsCertificate', 'certificatePem', 'certificatePem and privateKeyPem (PEM strings) are required');
-    }
-    const pem = PemSecret.parse(options.certificatePem, options.privateKeyPem);
-    const name = options.secretName ?? `tls-${shortHash(options.certificatePem, 10)}`;
-    return new TlsCertificate(pem, name, undefined, pem.keyAlgorithm);
+    return TlsCertificate.checked(options?.secretName, () => {
+      if (!options || typeof options.certificatePem !== 'string' || typeof options.privateKeyPem !== 'string') {
+        throw new CertificateInputError('ATLS-CERT003', 'certificatePem', `a PEM certificate is required here, and its key in ${propName('privateKeyPem')}`);
+      }
+      const pem = PemSecret.parse(options.certificatePem, options.privateKeyPem);
+      const name = options.secretName ?? `tls-${shortHash(options.certificatePem, 10)}`;
+      return new TlsCertificate(pem, name, undefined, pem.keyAlgorithm);
+    });
   }
 
-  /** A cert-manager `Certificate` (created in the gateway's namespace) issuing an accelerable key. */
+  /**
+   * A cert-manager `Certificate` (created in the gateway's namespace) issuing an accelerable key.
+   *
+   * Bad options (ATLS-CERT004) are reported by the gateway that uses the certificate, naming its
+   * construct path and listener.
+   */
   public static certManager(options: CertManagerCertificateOptions): TlsCertificate {
-    const fail = (prop: string, detail: string) => ruleError('ATLS-CERT004', 'TlsCertificate', prop, detail);
+    return TlsCertificate.checked(options?.secretName, () => TlsCertificate.issued(options));
+  }
+
+  /** The certificate `make` returns, or one carrying the problem its input has. */
+  private static checked(secretName: string | undefined, make: () => TlsCertificate): TlsCertificate {
+    try {
+      return make();
+    } catch (e) {
+      if (!(e instanceof CertificateInputError)) throw e;
+      return new TlsCertificate(new InvalidCertificate(e), typeof secretName === 'string' ? secretName : 'invalid', undefined, undefined);
+    }
+  }
+
+  private static issued(options: CertManagerCertificateOptions): TlsCertificate {
+    const fail = (prop: string, detail: string) => new CertificateInputError('ATLS-CERT004', prop, detail);
     if (!options) throw fail('options', 'secretName, dnsNames and issuerName are required');
     const algorithm = options.algorithm ?? CertManagerKeyAlgorithm.RSA;
-    checkEnum('TlsCertificate', 'ATLS-CERT004', 'algorithm', algorithm, CertManagerKeyAlgorithm);
+    if (!Object.values(CertManagerKeyAlgorithm).includes(algorithm)) {
+      throw new CertificateInputError('ATLS-ENUM001', 'algorithm', `${shown(algorithm)} is not one of ${Object.values(CertManagerKeyAlgorithm).join(', ')}`);
+    }
     // cert-manager's own limits: RSA 2048–8192 bits, ECDSA on P-256/384/521, Ed25519 without a size.
     const defaultSize = algorithm === CertManagerKeyAlgorithm.ECDSA ? 256 : 2048;
     const size = algorithm === CertManagerKeyAlgorithm.ED25519 ? undefined : options.size ?? defaultSize;
     if (algorithm === CertManagerKeyAlgorithm.RSA && !(Number.isInteger(size) && size! >= 2048 && size! <= 8192)) {
-      throw fail('size', `${size} is not an RSA size within 2048–8192`);
+      throw fail('size', `${shown(size, 'number')} is not an RSA size within 2048–8192`);
     }
-    if (algorithm === CertManagerKeyAlgorithm.ECDSA && ![256, 384, 521].includes(size!)) throw fail('size', `${size} is not an ECDSA size (256, 384, 521)`);
+    if (algorithm === CertManagerKeyAlgorithm.ECDSA && ![256, 384, 521].includes(size!)) throw fail('size', `${shown(size, 'number')} is not an ECDSA size (256, 384, 521)`);
     if (!Array.isArray(options.dnsNames) || options.dnsNames.length === 0
       || !options.dnsNames.every(isHostname)) {
       throw fail('dnsNames', 'at least one DNS name is required, each a lowercase (wildcard) DNS name');
     }
-    if (!isSubdomain(options.issuerName)) throw fail('issuerName', `'${options.issuerName}' is not an issuer name`);
-    if (options.issuerKind !== undefined && !['Issuer', 'ClusterIssuer'].includes(options.issuerKind)) throw fail('issuerKind', `'${options.issuerKind}' is neither Issuer nor ClusterIssuer`);
+    if (!isSubdomain(options.issuerName)) throw fail('issuerName', `${shown(options.issuerName)} is not an issuer name`);
+    if (options.issuerKind !== undefined && !['Issuer', 'ClusterIssuer'].includes(options.issuerKind)) throw fail('issuerKind', `${shown(options.issuerKind)} is neither Issuer nor ClusterIssuer`);
     const declared = algorithm === CertManagerKeyAlgorithm.RSA ? KeyAlgorithm.rsa(size!)
       : algorithm === CertManagerKeyAlgorithm.ECDSA ? KeyAlgorithm.ecdsa(`P-${size}`) : KeyAlgorithm.ED25519;
     const source = new CertManagerSecret({

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { AppRegistry } from './app-registry';
+import { AppRegistry, EditStage } from './app-registry';
 import { chartOrder, liftChartDependencies } from './chart-order';
 import { ruleError } from './rules';
 
@@ -27,9 +27,8 @@ export function crdChart(scope: IConstruct): Chart {
     ordered.add(chart);
     // Charts created later count too: the dependencies are added when the app is validated,
     // which cdk8s does before it orders and names the files.
-    AppRegistry.of(chart).addCheck(() => {
+    AppRegistry.of(chart).addEdit(EditStage.CHART_ORDER, () => {
       if (root.node.tryFindChild(CRD_CHART_ID) === chart) dependOn(root, chart);
-      return [];
     });
   }
   return chart;

@@ -1,13 +1,9 @@
 import { IConstruct } from 'constructs';
+import { pythonNote } from './messages';
 import { RULE_CATALOG, RuleId } from './rule-catalog';
+import { RuleLevel } from './rule-level';
 
-/** How a rule violation is reported. */
-export enum RuleLevel {
-  /** Synth fails. */
-  ERROR = 'error',
-  /** A warning is printed and synth goes on. */
-  WARNING = 'warning',
-}
+export * from './rule-level';
 
 /**
  * A rule the library enforces at synth time (see the README's rule table).
@@ -21,6 +17,10 @@ export interface RuleInfo {
   readonly acknowledgeable: boolean;
   /** Whether a violation fails synth or prints a warning. */
   readonly level: RuleLevel;
+  /** Which constructs (or factories) raise it. */
+  readonly where: string;
+  /** How to fix a violation. */
+  readonly fix: string;
 }
 
 /** A recorded suppression of a rule. */
@@ -37,15 +37,26 @@ const RULES: RuleInfo[] = Object.entries(RULE_CATALOG).map(([id, r]) => ({
   id,
   description: r.description,
   acknowledgeable: r.acknowledgeable,
-  level: r.level === 'warning' ? RuleLevel.WARNING : RuleLevel.ERROR,
+  level: r.level,
+  where: r.where,
+  fix: r.fix,
 }));
 
-const acknowledgements = new WeakMap<IConstruct, Map<string, string>>();
-let acknowledgementCount = 0;
+/** The construct metadata type of an acknowledgement (as cdk-nag records its suppressions). */
+const ACKNOWLEDGEMENT = 'cdk8s-accelerated-tls:acknowledgement';
 
-/** @internal changes whenever an acknowledgement is recorded (synth-time checks re-run then). */
-export function acknowledgementVersion(): number {
-  return acknowledgementCount;
+interface AcknowledgementData {
+  readonly ruleId: string;
+  readonly reason: string;
+}
+
+function acknowledgementsOn(c: IConstruct): AcknowledgementData[] {
+  return c.node.metadata.filter((m) => m.type === ACKNOWLEDGEMENT).map((m) => m.data as AcknowledgementData);
+}
+
+/** @internal How many acknowledgements the constructs of `tree` carry (synth-time checks re-run when it changes). */
+export function acknowledgementCount(tree: IConstruct[]): number {
+  return tree.reduce((n, c) => n + acknowledgementsOn(c).length, 0);
 }
 
 /**
@@ -73,13 +84,7 @@ export class Rules {
     if (!reason || reason.trim().length === 0) {
       throw new Error(`${scope.node.path}: acknowledging ${ruleId} needs a reason`);
     }
-    let map = acknowledgements.get(scope);
-    if (!map) {
-      map = new Map();
-      acknowledgements.set(scope, map);
-    }
-    map.set(ruleId, reason);
-    acknowledgementCount++;
+    scope.node.addMetadata(ACKNOWLEDGEMENT, { ruleId, reason } satisfies AcknowledgementData);
   }
 
   /**
@@ -87,8 +92,9 @@ export class Rules {
    */
   public static acknowledgementOf(scope: IConstruct, ruleId: string): Acknowledgement | undefined {
     for (const s of [...scope.node.scopes].reverse()) {
-      const reason = acknowledgements.get(s)?.get(ruleId);
-      if (reason !== undefined) return { ruleId, reason, path: s.node.path };
+      // The latest acknowledgement of a rule on a construct is the one in force there.
+      const ack = acknowledgementsOn(s).reverse().find((a) => a.ruleId === ruleId);
+      if (ack) return { ruleId, reason: ack.reason, path: s.node.path };
     }
     return undefined;
   }
@@ -106,10 +112,12 @@ export function acknowledge(scope: IConstruct, ruleId: string, reason: string): 
 
 /**
  * @internal The message every rule violation uses: where (construct path, or the factory for
- * input checked before any construct exists), the rule id, the prop, and why.
+ * input checked before any construct exists), the rule id (after "warning" for a warning), the
+ * prop, why, and the prop's Python spelling when it differs.
  */
 export function ruleMessage(ruleId: RuleId, where: IConstruct | string, prop: string, detail: string): string {
-  return `${typeof where === 'string' ? where : where.node.path}: [${ruleId}] ${prop}: ${detail}`;
+  const warning = RULE_CATALOG[ruleId].level === 'warning' ? 'warning ' : '';
+  return `${typeof where === 'string' ? where : where.node.path}: ${warning}[${ruleId}] ${prop}: ${detail}${pythonNote(prop)}`;
 }
 
 /** @internal throws the rule violation at once (constructor tier). */
@@ -119,7 +127,7 @@ export function ruleError(ruleId: RuleId, where: IConstruct | string, prop: stri
 
 /** @internal A violation found at synth time, at its rule's level. */
 export interface Finding {
-  readonly level: 'error' | 'warning';
+  readonly level: RuleLevel;
   readonly message: string;
 }
 

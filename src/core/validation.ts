@@ -4,6 +4,7 @@ import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { isDns1035Label, isHostname, isSubdomain } from './formats';
+import { shown } from './messages';
 import { cpuCores } from './names';
 import { RuleId } from './rule-catalog';
 import { ruleError } from './rules';
@@ -18,33 +19,33 @@ const RESOURCE_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 export function checkLabel(where: Where, rule: RuleId, prop: string, value: string): string {
   if (typeof value !== 'string' || value.length > 63 || !DNS1123_LABEL.test(value)) {
-    throw ruleError(rule, where, prop, `'${value}' is not a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters)`);
+    throw ruleError(rule, where, prop, `${shown(value)} is not a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters)`);
   }
   return value;
 }
 
 export function checkSubdomain(where: Where, rule: RuleId, prop: string, value: string): string {
   if (!isSubdomain(value)) {
-    throw ruleError(rule, where, prop, `'${value}' is not a DNS-1123 subdomain (lowercase alphanumerics, '-' and '.', at most 253 characters)`);
+    throw ruleError(rule, where, prop, `${shown(value)} is not a DNS-1123 subdomain (lowercase alphanumerics, '-' and '.', at most 253 characters)`);
   }
   return value;
 }
 
 export function checkDns1035Label(where: Where, rule: RuleId, prop: string, value: string): string {
-  if (!isDns1035Label(value)) throw ruleError(rule, where, prop, `'${value}' is not a DNS-1035 label (at most 63 characters)`);
+  if (!isDns1035Label(value)) throw ruleError(rule, where, prop, `${shown(value)} is not a DNS-1035 label (at most 63 characters)`);
   return value;
 }
 
 export function checkHostname(where: Where, rule: RuleId, prop: string, value: string): string {
   if (!isHostname(value)) {
-    throw ruleError(rule, where, prop, `'${value}' is not a valid hostname (a lowercase DNS name, optionally starting with '*.')`);
+    throw ruleError(rule, where, prop, `${shown(value)} is not a valid hostname (a lowercase DNS name, optionally starting with '*.')`);
   }
   return value;
 }
 
 export function checkPort(where: Where, rule: RuleId, prop: string, value: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
-    throw ruleError(rule, where, prop, `${value} is not a port number (an integer within 1–65535)`);
+    throw ruleError(rule, where, prop, `${shown(value, 'number')} is not a port number (an integer within 1–65535)`);
   }
   return value;
 }
@@ -53,27 +54,27 @@ export function checkPort(where: Where, rule: RuleId, prop: string, value: numbe
 export function checkResourceName(where: Where, rule: RuleId, prop: string, value: string): string {
   const [prefix, name, ...rest] = typeof value === 'string' ? value.split('/') : [];
   const ok = rest.length === 0 && isSubdomain(prefix) && name !== undefined && name.length <= 63 && RESOURCE_NAME.test(name);
-  if (!ok) throw ruleError(rule, where, prop, `'${value}' is not an extended resource name (<domain>/<name>)`);
+  if (!ok) throw ruleError(rule, where, prop, `${shown(value)} is not an extended resource name (<domain>/<name>)`);
   return value;
 }
 
 /** An integer within `min`–`max`. */
 export function checkInt(where: Where, rule: RuleId, prop: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw ruleError(rule, where, prop, `${value} is not an integer within ${min}–${max}`);
+    throw ruleError(rule, where, prop, `${shown(value, 'number')} is not an integer ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `within ${min}–${max}`}`);
   }
   return value;
 }
 
 /** A positive integer (counts: replicas, concurrency, resources). */
 export function checkPositiveInt(where: Where, rule: RuleId, prop: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw ruleError(rule, where, prop, `${value} is not a positive integer`);
+  if (!Number.isInteger(value) || value < 1) throw ruleError(rule, where, prop, `${shown(value, 'number')} is not a positive integer`);
   return value;
 }
 
-/** A value of a string enum (jsii callers can pass any string). */
-export function checkEnum<T extends string>(where: Where, rule: RuleId, prop: string, value: T, e: Record<string, string>): T {
-  if (!Object.values(e).includes(value)) throw ruleError(rule, where, prop, `'${value}' is not one of ${Object.values(e).join(', ')}`);
+/** A value of a string enum (jsii callers can pass any string): ATLS-ENUM001 wherever it is checked. */
+export function checkEnum<T extends string>(where: Where, prop: string, value: T, e: Record<string, string>): T {
+  if (!Object.values(e).includes(value)) throw ruleError('ATLS-ENUM001', where, prop, `${shown(value)} is not one of ${Object.values(e).join(', ')}`);
   return value;
 }
 
@@ -83,13 +84,13 @@ export function checkLabelMap(where: Where, rule: RuleId, prop: string, map: { [
   for (const [k, v] of Object.entries(map)) {
     const name = k.split('/').pop()!;
     if (!LABEL_KEY.test(k) || name.length > 63 || k.length - name.length > 254) throw ruleError(rule, where, `${prop}.${k}`, 'is not a valid label key');
-    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) throw ruleError(rule, where, `${prop}.${k}`, `'${v}' is not a valid label value`);
+    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) throw ruleError(rule, where, `${prop}.${k}`, `${shown(v)} is not a valid label value`);
   }
 }
 
-/** An image reference: a string without whitespace (undefined passes: the default applies). */
-export function checkImage(where: Where, rule: RuleId, prop: string, image: string | undefined): string | undefined {
-  if (image !== undefined && (typeof image !== 'string' || !/^\S+$/.test(image))) throw ruleError(rule, where, prop, `'${image}' is not an image reference`);
+/** An image reference: a string without whitespace (undefined passes: the default applies); ATLS-IMG002 wherever it is checked. */
+export function checkImage(where: Where, prop: string, image: string | undefined): string | undefined {
+  if (image !== undefined && (typeof image !== 'string' || !/^\S+$/.test(image))) throw ruleError('ATLS-IMG002', where, prop, `${shown(image)} is not an image reference`);
   return image;
 }
 

@@ -4,6 +4,13 @@
  * Every construct reads its defaults from here, and the images are derived from the release
  * versions, so an upgrade is one reviewed change (see CONTRIBUTING.md for the bump recipe;
  * a test checks the CRD sources and the conformance tools pin the same releases).
+ *
+ * Two forms, each the same for every constant:
+ * - a release (`ENVOY_GATEWAY`, `NODE_FEATURE_DISCOVERY`, ...) is the upstream Git tag, with its
+ *   `v` (`v1.9.1`);
+ * - an image (`..._IMAGE`) is a fully qualified reference, registry included
+ *   (`docker.io/intel/intel-qat-plugin:0.36.0`), with the tag the registry publishes (for Intel's
+ *   device plugins and fortio the release without its `v`).
  */
 export class Versions {
   /** Envoy Gateway release the manifests are written for (Kubernetes 1.33–1.36). */
@@ -36,13 +43,13 @@ export class Versions {
   public static readonly NODE_FEATURE_DISCOVERY_IMAGE = `registry.k8s.io/nfd/node-feature-discovery:${Versions.NODE_FEATURE_DISCOVERY}`;
 
   /** Intel device plugins release. */
-  public static readonly INTEL_DEVICE_PLUGINS = '0.36.0';
+  public static readonly INTEL_DEVICE_PLUGINS = 'v0.36.0';
 
-  /** Intel QAT device plugin image. */
-  public static readonly QAT_PLUGIN_IMAGE = `intel/intel-qat-plugin:${Versions.INTEL_DEVICE_PLUGINS}`;
+  /** Intel QAT device plugin image (the registry's tag has no `v`). */
+  public static readonly QAT_PLUGIN_IMAGE = `docker.io/intel/intel-qat-plugin:${Versions.INTEL_DEVICE_PLUGINS.slice(1)}`;
 
   /** Intel QAT init container image (creates VFs, binds them to vfio-pci, configures services). */
-  public static readonly QAT_INITCONTAINER_IMAGE = `intel/intel-qat-initcontainer:${Versions.INTEL_DEVICE_PLUGINS}`;
+  public static readonly QAT_INITCONTAINER_IMAGE = `docker.io/intel/intel-qat-initcontainer:${Versions.INTEL_DEVICE_PLUGINS.slice(1)}`;
 
   /**
    * Image of the QAT host-preparation DaemonSet. It only needs `sh`, `nsenter` and `sleep`:

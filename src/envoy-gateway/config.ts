@@ -20,8 +20,6 @@ export interface EnvoyGatewayConfigProps {
   readonly namespace?: string;
 }
 
-const SINGLETON = 'EnvoyGatewayConfig';
-
 /**
  * Envoy Gateway's own configuration with EnvoyPatchPolicy enabled, as an `envoy-gateway-config`
  * ConfigMap: the complete config the Helm chart of `Versions.ENVOY_GATEWAY` renders (release
@@ -42,8 +40,8 @@ export class EnvoyGatewayConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvoyGatewayConfigProps = {}) {
     super(scope, id);
-    this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'envoy-gateway-system');
-    AppRegistry.of(this).claim(SINGLETON, this);
+    this.namespace = checkLabel(this, 'ATLS-NAME001', 'namespace', props.namespace ?? 'envoy-gateway-system');
+    AppRegistry.of(this).claim(EnvoyGatewayConfig, this);
     if (props.emitConfigMap ?? true) {
       this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
         metadata: { name: 'envoy-gateway-config', namespace: this.namespace },

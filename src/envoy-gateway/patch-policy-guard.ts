@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { guardValidations } from './patch-policy-cel';
 import { AppRegistry } from '../core/app-registry';
+import { clusterScoped } from '../core/cluster-scoped';
 import { ruleError } from '../core/rules';
 import { checkLabel, checkSubdomain } from '../core/validation';
 
@@ -35,7 +36,6 @@ export interface EnvoyPatchPolicyGuardProps {
   readonly exemptNamespaces?: string[];
 }
 
-const SINGLETON = 'EnvoyPatchPolicyGuard';
 const IMPLICIT_ID = 'EnvoyPatchPolicyGuard';
 const API_VERSION = 'admissionregistration.k8s.io/v1';
 
@@ -54,7 +54,7 @@ export class EnvoyPatchPolicyGuard extends Construct {
    * @internal the app's guard, creating it in `chart` when the app has none.
    */
   public static _ensure(chart: IConstruct): EnvoyPatchPolicyGuard {
-    return AppRegistry.of(chart).ensure(SINGLETON, () => new EnvoyPatchPolicyGuard(chart as Construct, IMPLICIT_ID));
+    return AppRegistry.of(chart).ensure(EnvoyPatchPolicyGuard, () => new EnvoyPatchPolicyGuard(chart as Construct, IMPLICIT_ID));
   }
 
   /** The ValidatingAdmissionPolicy, or undefined when disabled. */
@@ -66,15 +66,15 @@ export class EnvoyPatchPolicyGuard extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvoyPatchPolicyGuardProps = {}) {
     super(scope, id);
-    const name = checkSubdomain(this, 'ATLS-GW005', 'name', props.name ?? 'atls-envoy-patch-policy-guard');
+    const name = checkSubdomain(this, 'ATLS-NAME001', 'name', props.name ?? 'atls-envoy-patch-policy-guard');
     const allowed = checkConditions(this, props.allowedPatches ?? []);
     const exempt = checkExempt(this, props.exemptNamespaces ?? []);
     // An explicit guard replaces the one a gateway created on its own.
-    AppRegistry.of(this).claim(SINGLETON, this);
+    AppRegistry.of(this).claim(EnvoyPatchPolicyGuard, this);
     this.enabled = props.enabled ?? true;
     if (!this.enabled) return;
 
-    this.policy = new ApiObject(this, 'Policy', {
+    this.policy = clusterScoped(new ApiObject(this, 'Policy', {
       apiVersion: API_VERSION,
       kind: 'ValidatingAdmissionPolicy',
       metadata: { name },
@@ -94,8 +94,8 @@ export class EnvoyPatchPolicyGuard extends Construct {
         },
         validations: guardValidations(allowed),
       },
-    });
-    this.binding = new ApiObject(this, 'Binding', {
+    }));
+    this.binding = clusterScoped(new ApiObject(this, 'Binding', {
       apiVersion: API_VERSION,
       kind: 'ValidatingAdmissionPolicyBinding',
       metadata: { name },
@@ -108,7 +108,7 @@ export class EnvoyPatchPolicyGuard extends Construct {
           },
         } : {}),
       },
-    });
+    }));
   }
 }
 
@@ -127,7 +127,7 @@ function checkConditions(scope: IConstruct, conditions: string[]): string[] {
 
 function checkExempt(scope: IConstruct, namespaces: string[]): string[] {
   if (!Array.isArray(namespaces)) throw ruleError('ATLS-GRD001', scope, 'exemptNamespaces', 'must be a list of namespace names');
-  namespaces.forEach((ns, i) => checkLabel(scope, 'ATLS-GW005', `exemptNamespaces[${i}]`, ns));
+  namespaces.forEach((ns, i) => checkLabel(scope, 'ATLS-NAME001', `exemptNamespaces[${i}]`, ns));
   if (new Set(namespaces).size !== namespaces.length) {
     throw ruleError('ATLS-GRD001', scope, 'exemptNamespaces', `duplicate namespaces in ${namespaces.join(', ')}`);
   }

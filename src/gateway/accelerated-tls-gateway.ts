@@ -1,12 +1,15 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayChecks } from './checks';
-import { envoyProxySpec, EnvoySizing, resolveEnvoy } from './envoy-proxy-spec';
+import { GatewayDescription } from './description';
+import { envoyProxySpec, EnvoySizing, RECOMMENDED_ENVOY_MEMORY_MIB, resolveEnvoy } from './envoy-proxy-spec';
 import { addKeyProviderPolicy } from './key-provider-policy';
 import { ResolvedListener, resolveListeners, secretKey } from './listeners';
 import { AcceleratedTlsGatewayProps, EnvoyOptions } from './props';
 import { addCertificateObjects, addGateway, addReferenceGrants, addRoute } from './routes';
 import { AppRegistry } from '../core/app-registry';
+import { clusterScoped } from '../core/cluster-scoped';
+import { propName } from '../core/messages';
 import { dns1035, labelFromId } from '../core/names';
 import { Finding, finding, ruleError } from '../core/rules';
 import { checkDns1035Label, checkLabel, checkSubdomain } from '../core/validation';
@@ -68,16 +71,16 @@ export class AcceleratedTlsGateway extends Construct {
     }
     const provider = props.provider;
     this.provider = provider;
-    this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'default');
-    this.name = checkLabel(this, 'ATLS-GW005', 'name', props.name ?? labelFromId(id));
-    this.gatewayClassName = checkSubdomain(this, 'ATLS-GW005', 'gatewayClassName', props.gatewayClassName ?? `${this.namespace}-${this.name}`);
+    this.namespace = checkLabel(this, 'ATLS-NAME001', 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
+    this.name = checkLabel(this, 'ATLS-NAME001', 'name', props.name ?? labelFromId(id));
+    this.gatewayClassName = checkSubdomain(this, 'ATLS-NAME001', 'gatewayClassName', props.gatewayClassName ?? `${this.namespace}-${this.name}`);
     this.mergeGateways = props.mergeGateways ?? false;
     const createClass = props.createGatewayClass ?? true;
     const envoy = props.envoy ?? {};
     this.envoyOptions = envoy;
-    this.envoyNamespace = checkLabel(this, 'ATLS-GW005', 'envoy.namespace', envoy.namespace ?? 'envoy-gateway-system');
+    this.envoyNamespace = checkLabel(this, 'ATLS-NAME001', 'envoy.namespace', envoy.namespace ?? 'envoy-gateway-system');
     const defaultService = this.mergeGateways ? `envoy-${this.gatewayClassName}` : `envoy-${this.namespace}-${this.name}`;
-    this.envoyServiceName = envoy.serviceName === undefined ? dns1035(defaultService) : checkDns1035Label(this, 'ATLS-GW005', 'envoy.serviceName', envoy.serviceName);
+    this.envoyServiceName = envoy.serviceName === undefined ? dns1035(defaultService) : checkDns1035Label(this, 'ATLS-NAME001', 'envoy.serviceName', envoy.serviceName);
     this.sizing = resolveEnvoy(this, provider, envoy);
     this.listeners = resolveListeners(this, this.name, this.namespace, props.listeners);
     this.listenerNames = this.listeners.map((l) => l.name);
@@ -99,13 +102,13 @@ export class AcceleratedTlsGateway extends Construct {
           podLabels: this.podLabels,
         }),
       });
-      this.gatewayClass = new GatewayClass(this, 'GatewayClass', {
+      this.gatewayClass = clusterScoped(new GatewayClass(this, 'GatewayClass', {
         metadata: { name: this.gatewayClassName },
         spec: {
           controllerName: 'gateway.envoyproxy.io/gatewayclass-controller',
           parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: proxyName, namespace: this.envoyNamespace },
         },
-      });
+      }));
     }
 
     this.gateway = addGateway(this, this, this.listeners);
@@ -121,6 +124,7 @@ export class AcceleratedTlsGateway extends Construct {
     }
     GatewayChecks.of(this).add({
       scope: this,
+      gatewayKey: `${this.namespace}/${this.name}`,
       gatewayClassName: this.gatewayClassName,
       mergeGateways: this.mergeGateways,
       createsClass: createClass,
@@ -133,37 +137,35 @@ export class AcceleratedTlsGateway extends Construct {
   }
 
   /**
-   * @internal What a benchmark compares between a gateway and its baseline: the Envoy pods'
-   * shape and placement, resolved at synth (the CryptoMB affinity depends on the whole app).
-   * The QAT resource request is not part of it (a baseline has no provider), but where it places
-   * the pods is: on the QAT device plugin's nodes, where a baseline goes with `onQatNodes`.
+   * @internal This gateway as resolved at synth (its placement depends on the whole app): what
+   * other constructs read of it, such as the benchmark, which decides itself what to compare.
    */
-  public _envoyShape(): { [prop: string]: unknown } {
+  public _describe(): GatewayDescription {
     const z = this.sizing;
     const reg = AppRegistry.of(this);
     const behaviour = this.provider._behaviour;
+    const affinity = behaviour.affinity(reg);
     return {
-      'envoy.image': z.image,
-      'envoy.cpu': z.cpu.amount,
-      'envoy.memory': z.memory,
-      'envoy.concurrency': z.concurrency,
-      'envoy.replicas': z.replicas ?? 1,
-      'envoy.tolerations': this.envoyOptions.tolerations ?? [],
-      'provider.placement': behaviour.affinity(reg) ?? (behaviour.onQatNodes ? { qatNodes: qatNodeSelector(reg) } : 'none'),
+      listeners: this.listeners.map((l) => ({
+        name: l.name,
+        port: l.port,
+        hostname: l.hostname,
+        keyType: l.certificate.keyAlgorithm?.type,
+        secretName: l.certificate.secretName,
+        secretNamespace: l.secretNamespace,
+        secret: secretKey(l),
+      })),
+      podLabels: { ...this.podLabels },
+      envoy: {
+        image: z.image,
+        cpu: z.cpu.amount,
+        memory: z.memory,
+        concurrency: z.concurrency,
+        replicas: z.replicas ?? 1,
+        tolerations: this.envoyOptions.tolerations ?? [],
+      },
+      placement: affinity ? { affinity } : behaviour.onQatNodes ? { qatNodes: qatNodeSelector(reg) } : {},
     };
-  }
-
-  /** @internal The listener a benchmark targets (the first), its Secret's xDS name and the labels of the Envoy pods. */
-  public _benchmarkTarget(): { port: number; hostname?: string; keyType?: string; secret: string; podLabels: { [key: string]: string } } {
-    const l = this.listeners[0];
-    return { port: l.port, hostname: l.hostname, keyType: l.certificate.keyAlgorithm?.type, secret: secretKey(l), podLabels: { ...this.podLabels } };
-  }
-
-  /** @internal Every listener as a post-deploy check addresses it: name, port, SNI and Secret. */
-  public _checkedListeners(): { name: string; port: number; hostname?: string; secretName: string; secretNamespace: string }[] {
-    return this.listeners.map((l) => ({
-      name: l.name, port: l.port, hostname: l.hostname, secretName: l.certificate.secretName, secretNamespace: l.secretNamespace,
-    }));
   }
 
   /** This gateway's synth-time rules: what its provider needs of the app, its certificates and their fit. */
@@ -171,14 +173,19 @@ export class AcceleratedTlsGateway extends Construct {
     const reg = AppRegistry.of(this);
     const behaviour = this.provider._behaviour;
     const out = behaviour.appFindings(reg).map((f) => finding(f.ruleId, this, `provider.${f.prop}`, f.detail));
+    if (parseInt(this.sizing.memory, 10) < RECOMMENDED_ENVOY_MEMORY_MIB) {
+      out.push(finding('ATLS-GW008', this, 'envoy.memory',
+        `${this.sizing.memory} is below ${RECOMMENDED_ENVOY_MEMORY_MIB}Mi, Envoy Gateway's default request: connections, TLS buffers and xDS updates `
+        + `need more than the 60 MiB Envoy takes at start, and under load it is OOM-killed; give it at least Size.mebibytes(${RECOMMENDED_ENVOY_MEMORY_MIB})`));
+    }
     for (const l of this.listeners) {
       const prop = `${l.prop}.certificate`;
-      out.push(...l.certificate._source.findings().map((f) => finding(f.ruleId, this, prop, f.detail)));
+      out.push(...l.certificate._source.findings(l.hostname).map((f) => finding(f.ruleId, this, prop, f.detail)));
       if (!this.provider.accelerated) continue;
       const alg = l.certificate.keyAlgorithm;
       if (!alg) {
         out.push(finding('ATLS-KEY004', this, prop,
-          `key algorithm of Secret '${l.certificate.secretName}' is undeclared; declare it (the keyAlgorithm option) so its fit with the ${this.provider.kind} provider is checked`));
+          `key algorithm of Secret '${l.certificate.secretName}' is undeclared; declare it (the ${propName('keyAlgorithm')} option) so its fit with the ${this.provider.kind} provider is checked`));
         continue;
       }
       const misfit = behaviour.keyFit(alg);

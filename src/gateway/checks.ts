@@ -3,12 +3,15 @@
 import { IConstruct } from 'constructs';
 import { ResolvedListener, secretKey } from './listeners';
 import { AppRegistry } from '../core/app-registry';
+import { propName } from '../core/messages';
 import { Finding, finding } from '../core/rules';
 import { KeyProviderKind } from '../key-providers/options';
 
 /** @internal What the app-wide checks need to know of one gateway. */
 export interface GatewayFacts {
   readonly scope: IConstruct;
+  /** `namespace/name` of the Gateway. */
+  readonly gatewayKey?: string;
   readonly gatewayClassName: string;
   readonly mergeGateways: boolean;
   readonly createsClass: boolean;
@@ -40,7 +43,16 @@ export class GatewayChecks {
 
   public findings(): (Finding | undefined)[] {
     const byClass = new Map<string, GatewayFacts[]>();
-    for (const g of this.gateways) {
+    // A gateway named like an earlier one collides with it object by object (ATLS-APP001, once):
+    // the class it would share follows from that, so it is not reported again.
+    const names = new Set<string>();
+    const distinct = this.gateways.filter((g) => {
+      if (g.gatewayKey === undefined) return true;
+      const again = names.has(g.gatewayKey);
+      names.add(g.gatewayKey);
+      return !again;
+    });
+    for (const g of distinct) {
       const members = byClass.get(g.gatewayClassName);
       if (members) members.push(g);
       else byClass.set(g.gatewayClassName, [g]);
@@ -93,7 +105,7 @@ function sharedClass(g: GatewayFacts, owners: GatewayFacts[]): (Finding | undefi
   const ownerPath = owner.scope.node.path;
   if (!owner.mergeGateways || !g.mergeGateways) {
     return [violation('mergeGateways',
-      `GatewayClass '${g.gatewayClassName}' is created by ${ownerPath}; gateways share a class (its EnvoyProxy and Envoy Service) only when both set mergeGateways`)];
+      `GatewayClass '${g.gatewayClassName}' is created by ${ownerPath}; gateways share a class (its EnvoyProxy and Envoy Service) only when both set ${propName('mergeGateways')}`)];
   }
   const out: (Finding | undefined)[] = [];
   if (owner.providerKind !== g.providerKind) {

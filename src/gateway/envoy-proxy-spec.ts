@@ -5,6 +5,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { EnvoyOptions, EnvoyServiceType } from './props';
 import { AppRegistry } from '../core/app-registry';
+import { propName } from '../core/messages';
 import { cpuCores } from '../core/names';
 import { ruleError } from '../core/rules';
 import { checkCpu, checkEnum, checkImage, checkPositiveInt, mebibytes } from '../core/validation';
@@ -25,6 +26,17 @@ const SERVICE_TYPES: Record<EnvoyServiceType, ServiceType> = {
   [EnvoyServiceType.CLUSTER_IP]: ServiceType.CLUSTER_IP,
 };
 
+/**
+ * @internal Envoy memory below which it cannot start (ATLS-GW007): Envoy v1.39 with a one-listener
+ * static config and one worker thread is 60 MiB resident right after start.
+ */
+export const MIN_ENVOY_MEMORY_MIB = 64;
+/**
+ * @internal Envoy memory below which a warning is printed (ATLS-GW008): Envoy Gateway's own
+ * default request, which leaves room for connections, TLS buffers and xDS updates.
+ */
+export const RECOMMENDED_ENVOY_MEMORY_MIB = 512;
+
 /** @internal The Envoy pods' image and size, with defaults applied (resolved once, checked). */
 export interface EnvoySizing {
   readonly image: string;
@@ -36,17 +48,22 @@ export interface EnvoySizing {
 
 /** @internal Checks the provider and the Envoy options; the sizing with defaults applied. */
 export function resolveEnvoy(scope: IConstruct, provider: KeyProvider, envoy: EnvoyOptions): EnvoySizing {
-  const image = checkImage(scope, 'ATLS-GW005', 'envoy.image', envoy.image) ?? Versions.ENVOY_CONTRIB_IMAGE;
+  const image = checkImage(scope, 'envoy.image', envoy.image) ?? Versions.ENVOY_CONTRIB_IMAGE;
   provider._behaviour.validate(scope, 'provider');
   if (provider.accelerated && !image.includes('contrib') && !envoy.allowNonContribImage) {
     throw ruleError('ATLS-IMG001', scope, 'envoy.image',
-      `'${image}' is not a contrib build: Envoy rejects the ${provider.kind} provider config even with fallback (set allowNonContribImage if it is one)`);
+      `'${image}' is not a contrib build: Envoy rejects the ${provider.kind} provider config even with fallback (set ${propName('allowNonContribImage')} if it is one)`);
   }
   if (envoy.replicas !== undefined) checkPositiveInt(scope, 'ATLS-GW006', 'envoy.replicas', envoy.replicas);
   if (envoy.concurrency !== undefined) checkPositiveInt(scope, 'ATLS-GW006', 'envoy.concurrency', envoy.concurrency);
   const cpu = checkCpu(scope, 'ATLS-GW006', 'envoy.cpu', envoy.cpu ?? Cpu.millis(1000));
   const memory = mebibytes(scope, 'ATLS-GW006', 'envoy.memory', envoy.memory ?? Size.mebibytes(4096));
-  if (envoy.serviceType !== undefined) checkEnum(scope, 'ATLS-GW005', 'envoy.serviceType', envoy.serviceType, EnvoyServiceType);
+  if (parseInt(memory, 10) < MIN_ENVOY_MEMORY_MIB) {
+    throw ruleError('ATLS-GW007', scope, 'envoy.memory',
+      `${memory} is below the ${MIN_ENVOY_MEMORY_MIB}Mi Envoy needs to start (it is about 60 MiB resident before serving anything): `
+      + `the pod would be OOM-killed in a loop; give it at least ${RECOMMENDED_ENVOY_MEMORY_MIB}Mi (Size.mebibytes(${RECOMMENDED_ENVOY_MEMORY_MIB}))`);
+  }
+  if (envoy.serviceType !== undefined) checkEnum(scope, 'envoy.serviceType', envoy.serviceType, EnvoyServiceType);
   // Envoy's default, all host cores, oversubscribes a CPU-limited pod: whole CPUs requested, at least 1.
   return { image, cpu, memory, concurrency: envoy.concurrency ?? Math.max(1, Math.floor(cpuCores(cpu))), replicas: envoy.replicas };
 }

@@ -39,26 +39,28 @@ export function resolveListeners(scope: IConstruct, gatewayName: string, namespa
   return listeners.map((l, i) => {
     const prop = `listeners[${i}]`;
     if (!l || !(l.certificate instanceof TlsCertificate)) throw ruleError('ATLS-GW001', scope, `${prop}.certificate`, 'a TlsCertificate is required');
+    const problem = l.certificate._source.problem;
+    if (problem) throw ruleError(problem.ruleId, scope, `${prop}.certificate.${problem.prop}`, problem.detail);
     if (!l.backend) throw ruleError('ATLS-GW001', scope, `${prop}.backend`, 'a backend is required');
     const port = checkPort(scope, 'ATLS-GW004', `${prop}.port`, l.port ?? 443);
     if (l.name === undefined && (ports.get(port) ?? 0) > 1) {
       throw ruleError('ATLS-GW002', scope, `${prop}.name`, `listeners sharing port ${port} need explicit names`);
     }
-    const name = checkSubdomain(scope, 'ATLS-GW005', `${prop}.name`, l.name ?? `tls-${port}`);
-    checkSubdomain(scope, 'ATLS-GW005', `${prop}.name`, `${gatewayName}-${name}`); // the route's name
+    const name = checkSubdomain(scope, 'ATLS-NAME001', `${prop}.name`, l.name ?? `tls-${port}`);
+    checkSubdomain(scope, 'ATLS-NAME001', `${prop}.name`, `${gatewayName}-${name}`); // the route's name
     if (names.has(name)) throw ruleError('ATLS-GW002', scope, `${prop}.name`, `'${name}' is used by another listener`);
     names.add(name);
-    const hostname = l.hostname === undefined ? undefined : checkHostname(scope, 'ATLS-GW005', `${prop}.hostname`, l.hostname);
+    const hostname = l.hostname === undefined ? undefined : checkHostname(scope, 'ATLS-NAME001', `${prop}.hostname`, l.hostname);
     const pair = `${port}/${hostname ?? '*'}`;
     if (pairs.has(pair)) throw ruleError('ATLS-GW003', scope, `${prop}.hostname`, `port ${port} and hostname '${hostname ?? '(any)'}' are used by another listener`);
     pairs.add(pair);
     const protocol = l.protocol ?? ListenerProtocol.TLS;
-    checkEnum(scope, 'ATLS-GW005', `${prop}.protocol`, protocol, ListenerProtocol);
-    checkSubdomain(scope, 'ATLS-GW005', `${prop}.certificate.secretName`, l.certificate.secretName);
-    const secretNamespace = checkLabel(scope, 'ATLS-GW005', `${prop}.certificate.namespace`, l.certificate.secretNamespace ?? namespace);
-    checkLabel(scope, 'ATLS-GW005', `${prop}.backend.serviceName`, l.backend.serviceName);
+    checkEnum(scope, `${prop}.protocol`, protocol, ListenerProtocol);
+    checkSubdomain(scope, 'ATLS-NAME001', `${prop}.certificate.secretName`, l.certificate.secretName);
+    const secretNamespace = checkLabel(scope, 'ATLS-NAME001', `${prop}.certificate.namespace`, l.certificate.secretNamespace ?? namespace);
+    checkLabel(scope, 'ATLS-NAME001', `${prop}.backend.serviceName`, l.backend.serviceName);
     checkPort(scope, 'ATLS-GW004', `${prop}.backend.port`, l.backend.port);
-    const backendNamespace = checkLabel(scope, 'ATLS-GW005', `${prop}.backend.namespace`, l.backend.namespace ?? namespace);
+    const backendNamespace = checkLabel(scope, 'ATLS-NAME001', `${prop}.backend.namespace`, l.backend.namespace ?? namespace);
     return { name, port, protocol, hostname, certificate: l.certificate, secretNamespace, backend: l.backend, backendNamespace, prop };
   });
 }

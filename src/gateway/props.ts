@@ -91,7 +91,9 @@ export interface EnvoyOptions {
    */
   readonly cpu?: Cpu;
   /**
-   * Memory per Envoy pod (requests = limits).
+   * Memory per Envoy pod (requests = limits). Below 64 MiB Envoy cannot start (it is about
+   * 60 MiB resident before serving anything: ATLS-GW007, an error); below 512 MiB, Envoy Gateway's
+   * default request, a warning (ATLS-GW008) says it is OOM-killed under load.
    * @default Size.mebibytes(4096)
    */
   readonly memory?: Size;
@@ -134,8 +136,9 @@ export interface AcceleratedTlsGatewayProps {
   /** Listeners (at least one). */
   readonly listeners: GatewayListener[];
   /**
-   * Namespace of the Gateway, its routes and its patch policy.
-   * @default 'default'
+   * Namespace of the Gateway, its routes, ReferenceGrants, certificate objects and patch policy.
+   * The GatewayClass is cluster-scoped, and the EnvoyProxy stays in `envoy.namespace`.
+   * @default the namespace of the chart it is in, when the chart has one; 'default' otherwise
    */
   readonly namespace?: string;
   /**

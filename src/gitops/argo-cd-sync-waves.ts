@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { AppRegistry } from '../core/app-registry';
+import { AppRegistry, EditStage } from '../core/app-registry';
 import { ruleError } from '../core/rules';
 
 /** Props of `ArgoCdSyncWaves`. */
@@ -57,12 +57,9 @@ export class ArgoCdSyncWaves extends Construct {
     }
     const skipDryRun = props.skipDryRunOnMissingResource ?? true;
     const registry = AppRegistry.of(this);
-    registry.claim('ArgoCdSyncWaves', this);
+    registry.claim(ArgoCdSyncWaves, this);
     // Annotations are written at synth, when every object of the app exists.
-    registry.addCheck(() => {
-      this.annotate(this.node.root, skipDryRun);
-      return [];
-    });
+    registry.addEdit(EditStage.ANNOTATIONS, () => this.annotate(this.node.root, skipDryRun));
   }
 
   private annotate(root: IConstruct, skipDryRun: boolean): void {

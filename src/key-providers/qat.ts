@@ -3,6 +3,7 @@ import { BenchmarkEvidence, LogEvidence, ProviderFinding } from './behaviour';
 import { QAT_CONFIG_TYPE } from './config-types';
 import { HardwareProvider } from './hardware';
 import { KeyProviderKind, QatProviderOptions } from './options';
+import { missingQatPlugin, qatPlugin } from './placement';
 import { KeyAlgorithm, KeyType } from '../certificates/key-algorithm';
 import { AppRegistry } from '../core/app-registry';
 import { checkPositiveInt, checkResourceName } from '../core/validation';
@@ -52,7 +53,7 @@ export class QatProvider extends HardwareProvider {
   public validate(scope: IConstruct, prop: string): void {
     super.validate(scope, prop);
     checkPositiveInt(scope, 'ATLS-GW006', `${prop}.resourcesPerReplica`, this.resourcesPerReplica);
-    checkResourceName(scope, 'ATLS-GW005', `${prop}.resourceName`, this.resourceName);
+    checkResourceName(scope, 'ATLS-NAME001', `${prop}.resourceName`, this.resourceName);
   }
 
   public podResources(): Record<string, string> {
@@ -76,11 +77,14 @@ export class QatProvider extends HardwareProvider {
   }
 
   public appFindings(reg: AppRegistry): ProviderFinding[] {
-    if (!reg.qatResources || reg.qatResources.includes(this.resourceName)) return [];
-    return [{
+    const out = super.appFindings(reg);
+    const plugin = qatPlugin(reg);
+    if (!plugin) out.push(missingQatPlugin('resourceName', `nothing advertises ${this.resourceName}`));
+    if (!plugin || plugin.resourceNames.includes(this.resourceName)) return out;
+    return [...out, {
       ruleId: 'ATLS-QAT001',
       prop: 'resourceName',
-      detail: `the app's QAT device plugin advertises ${reg.qatResources.join(', ')}, not ${this.resourceName}`,
+      detail: `the app's QAT device plugin advertises ${plugin.resourceNames.join(', ')}, not ${this.resourceName}`,
     }];
   }
 }

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ProviderBehaviour, ProviderFinding } from './behaviour';
 import { KeyProviderKind, NodePlacement, SoftwareProviderOptions } from './options';
-import { checkPlacement, cryptoMbAffinity, placementFindings, qatNodeSelector } from './placement';
+import { checkPlacement, cryptoMbAffinity, missingQatPlugin, placementFindings, qatNodeSelector, qatPlugin } from './placement';
 import { AppRegistry } from '../core/app-registry';
 import { ruleError } from '../core/rules';
 import { EnvoyProxySpecProviderKubernetesEnvoyDeploymentPodAffinity as PodAffinity } from '../imports/gateway.envoyproxy.io';
@@ -23,7 +23,7 @@ export class SoftwareProvider extends ProviderBehaviour {
   public validate(scope: IConstruct, prop: string): void {
     checkPlacement(scope, prop, this.placement);
     if (this.onQatNodes && this.placement !== undefined) {
-      throw ruleError('ATLS-GW005', scope, `${prop}.onQatNodes`, 'a baseline is placed like QAT or like CryptoMB, not both: drop placement');
+      throw ruleError('ATLS-KEY005', scope, `${prop}.onQatNodes`, 'a baseline is placed like QAT or like CryptoMB, not both: drop placement');
     }
   }
 
@@ -36,6 +36,8 @@ export class SoftwareProvider extends ProviderBehaviour {
   }
 
   public appFindings(reg: AppRegistry): ProviderFinding[] {
-    return placementFindings(this.placement, reg);
+    const out = placementFindings(this.placement, reg);
+    if (this.onQatNodes && !qatPlugin(reg)) out.push(missingQatPlugin('onQatNodes', 'no node is known to be QAT-ready'));
+    return out;
   }
 }

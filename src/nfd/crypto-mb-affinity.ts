@@ -41,7 +41,7 @@ export class CryptoMbAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: CryptoMbAffinityProps = {}) {
     super(scope, id);
-    const name = checkSubdomain(this, 'ATLS-GW005', 'ruleName', props.ruleName ?? 'cryptomb-avx512');
+    const name = checkSubdomain(this, 'ATLS-NAME001', 'ruleName', props.ruleName ?? 'cryptomb-avx512');
     NodeFeatureDiscovery._ensure(this);
     this.label = CryptoMbAffinity.NODE_LABEL;
     this.rule = new NodeFeatureRule(this, 'Rule', {
@@ -57,6 +57,6 @@ export class CryptoMbAffinity extends Construct {
         }],
       },
     });
-    AppRegistry.of(this).cryptoMbLabel = this.label;
+    AppRegistry.of(this).register(CryptoMbAffinity, this);
   }
 }

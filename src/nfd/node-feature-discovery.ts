@@ -4,7 +4,7 @@ import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { nfdCrdSpecs } from './crds';
 import { EMPTY_CONFIG, NfdWorkerConfig, renderWorkerConfig } from './worker-config';
 import { NFD_CONFIG_DIR, NFD_RBAC, nfdContainer, workerVolumes } from './workloads';
-import { AppRegistry, NfdMode } from '../core/app-registry';
+import { AppRegistry } from '../core/app-registry';
 import { crdChart, dropEmptyCrdChart } from '../core/crd-chart';
 import { shortHash } from '../core/names';
 import { privilegedNamespace } from '../core/pod-security';
@@ -58,7 +58,6 @@ export interface NodeFeatureDiscoveryProps {
   readonly installCrds?: boolean;
 }
 
-const SINGLETON = 'NodeFeatureDiscovery';
 const IMPLICIT_ID = 'NodeFeatureDiscovery';
 const DEFAULT_NAMESPACE = 'node-feature-discovery';
 
@@ -76,13 +75,7 @@ export class NodeFeatureDiscovery extends Construct {
    * that need NFD labels are satisfied. Replaces an instance the app created implicitly.
    */
   public static useExisting(scope: IConstruct): void {
-    const reg = AppRegistry.of(scope);
-    const existing = reg.singletons.get(SINGLETON);
-    if (existing && !reg.isImplicit(existing)) {
-      throw ruleError('ATLS-APP002', scope, 'useExisting', `the app already has NodeFeatureDiscovery at ${existing.node.path}`);
-    }
-    reg.release(SINGLETON);
-    reg.nfdMode = NfdMode.EXISTING;
+    AppRegistry.of(scope).claimExisting(NodeFeatureDiscovery, scope, 'useExisting');
   }
 
   /**
@@ -91,10 +84,10 @@ export class NodeFeatureDiscovery extends Construct {
    */
   public static _ensure(scope: IConstruct): NodeFeatureDiscovery | undefined {
     const reg = AppRegistry.of(scope);
-    if (reg.nfdMode === NfdMode.EXISTING) return undefined;
+    if (reg.isExisting(NodeFeatureDiscovery)) return undefined;
     // `scope`'s objects (NodeFeatureRules need the CRDs) come after NFD's, whichever instance wins.
     scope.node.addDependency(currentInstance(scope));
-    return reg.ensure(SINGLETON, () => new NodeFeatureDiscovery(Chart.of(scope), IMPLICIT_ID));
+    return reg.ensure(NodeFeatureDiscovery, () => new NodeFeatureDiscovery(Chart.of(scope), IMPLICIT_ID));
   }
 
   /** Namespace NFD runs in. */
@@ -119,11 +112,10 @@ export class NodeFeatureDiscovery extends Construct {
     super(scope, id);
     const reg = AppRegistry.of(this);
     // An explicit instance replaces the one QatNodePrep or CryptoMbAffinity created on their own.
-    reg.claim(SINGLETON, this, reg.nfdMode === NfdMode.EXISTING ? 'the app declared it existing (useExisting)' : undefined);
-    reg.nfdMode = NfdMode.MANAGED;
+    reg.claim(NodeFeatureDiscovery, this);
 
-    const ns = this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? DEFAULT_NAMESPACE);
-    this.image = checkImage(this, 'ATLS-NFD001', 'image', props.image) ?? Versions.NODE_FEATURE_DISCOVERY_IMAGE;
+    const ns = this.namespace = checkLabel(this, 'ATLS-NAME001', 'namespace', props.namespace ?? DEFAULT_NAMESPACE);
+    this.image = checkImage(this, 'image', props.image) ?? Versions.NODE_FEATURE_DISCOVERY_IMAGE;
     checkTolerations(this, props.workerTolerations);
     const workerConf = renderWorkerConfig(this, props.workerConfig);
     const ruleDefs = checkRules(this, props.extraRules);
@@ -255,7 +247,7 @@ export class NodeFeatureDiscovery extends Construct {
  */
 function installCrds(nfd: NodeFeatureDiscovery): ApiObject[] {
   const chart = crdChart(nfd);
-  const group = new Construct(chart, SINGLETON);
+  const group = new Construct(chart, IMPLICIT_ID);
   AppRegistry.of(nfd).onRelease(nfd, () => {
     chart.node.tryRemoveChild(group.node.id);
     dropEmptyCrdChart(chart);
@@ -275,7 +267,7 @@ function currentInstance(dependent: IConstruct): IDependable {
   const dependable: IDependable = {};
   Dependable.implement(dependable, {
     get dependencyRoots() {
-      const nfd = reg.singletons.get(SINGLETON);
+      const nfd = reg.lookup(NodeFeatureDiscovery);
       return nfd && !nfd.node.scopes.includes(dependent) ? [nfd] : [];
     },
   });
@@ -305,7 +297,7 @@ function checkRules(scope: IConstruct, defs: NodeFeatureRuleDefinition[] | undef
   defs.forEach((d, i) => {
     const prop = `extraRules[${i}]`;
     if (typeof d !== 'object' || d === null) throw ruleError('ATLS-NFD001', scope, prop, 'must be a NodeFeatureRuleDefinition');
-    checkSubdomain(scope, 'ATLS-GW005', `${prop}.name`, d.name);
+    checkSubdomain(scope, 'ATLS-NAME001', `${prop}.name`, d.name);
     if (names.has(d.name)) throw ruleError('ATLS-NFD001', scope, `${prop}.name`, `'${d.name}' is used by another rule`);
     names.add(d.name);
     if (!Array.isArray(d.rules) || d.rules.length === 0) throw ruleError('ATLS-NFD001', scope, `${prop}.rules`, 'at least one rule is required');

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { declareExistingQatPlugin, ExistingQatDevicePluginProps } from './existing-device-plugin';
 import { defaultQatNodeSelector, QAT_READY_LABEL } from './labels';
 import { QatServices } from './services';
 import { AppRegistry } from '../core/app-registry';
@@ -131,7 +132,6 @@ export interface QatDevicePluginProps {
   readonly tolerations?: k8s.Toleration[];
 }
 
-const SINGLETON = 'QatDevicePlugin';
 /** The plugin's `-kernel-vf-drivers` default (v0.36.0 cmd/qat_plugin/qat_plugin.go). */
 const DEFAULT_VF_DRIVERS = [QatVfDriver.DRIVER_4XXXVF, QatVfDriver.DRIVER_420XXVF];
 /**
@@ -150,8 +150,10 @@ const PF_ID = /^[0-9a-f]{4}$/;
  * The Intel QAT device plugin v0.36.0 as the upstream `qat_initcontainer` overlay renders it,
  * in its own namespace: the `intel-qat-plugin` DaemonSet with the VF init container, and the
  * `qat-config` ConfigMap that selects the services. One per app.
+ * `QatDevicePlugin.useExisting(scope, ...)` declares a plugin that is already installed instead.
  */
 export class QatDevicePlugin extends Construct {
+
   /** NFD label of a node ready for the plugin (a QAT PF that can serve Envoy, intel_qat and vfio-pci). */
   public static readonly READY_LABEL = QAT_READY_LABEL;
   /**
@@ -161,6 +163,19 @@ export class QatDevicePlugin extends Construct {
    * plugin advertises `qat.intel.com/cy` only for Gen4 and later VFs.
    */
   public static readonly PF_DEVICE_IDS: string[] = Object.values(ENVOY_PF_IDS_BY_VF_DRIVER).flatMap((ids) => ids ?? []);
+
+  /**
+   * Declares that Intel's QAT device plugin is already installed in the cluster: nothing is
+   * emitted, but QAT gateways (and `onQatNodes` baselines) know which resources it advertises
+   * and on which nodes, as they would from a `QatDevicePlugin` in the app. Without either,
+   * ATLS-QAT003 warns that their Envoy pods would stay Pending.
+   *
+   * @param scope any construct of the app
+   * @param props what the installed plugin advertises, and where
+   */
+  public static useExisting(scope: IConstruct, props: ExistingQatDevicePluginProps = {}): void {
+    declareExistingQatPlugin(scope, QatDevicePlugin, props);
+  }
 
   /** The plugin DaemonSet. */
   public readonly daemonSet: ApiObject;
@@ -174,6 +189,8 @@ export class QatDevicePlugin extends Construct {
   public readonly services?: QatServices;
   /** Extended resources the plugin advertises on Gen4/Gen6 nodes. */
   public readonly resourceNames: string[];
+  /** Nodes the plugin runs on, so where QAT VFs are advertised and QAT gateways' pods land. */
+  public readonly nodeSelector: { [key: string]: string };
   /**
    * PCI device ids of the physical functions whose VFs this plugin registers and Envoy can use
    * (`PF_DEVICE_IDS` narrowed to `kernelVfDrivers`): the node rules select on these.
@@ -183,14 +200,14 @@ export class QatDevicePlugin extends Construct {
   constructor(scope: Construct, id: string, props: QatDevicePluginProps = {}) {
     super(scope, id);
     const reg = AppRegistry.of(this);
-    reg.claim(SINGLETON, this);
-    this.namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'inteldeviceplugins-system');
+    reg.claim(QatDevicePlugin, this);
+    this.namespace = checkLabel(this, 'ATLS-NAME001', 'namespace', props.namespace ?? 'inteldeviceplugins-system');
     const configureVfs = props.configureVfs ?? true;
     this.services = configureVfs ? (props.services ?? QatServices.CRYPTO) : undefined;
     const args = this.args(props);
     this.pfDeviceIds = this.servingPfIds(props.kernelVfDrivers);
     const pfIds = this.pfIds(props);
-    const nodeSelector = props.nodeSelector ?? defaultQatNodeSelector();
+    const nodeSelector = this.nodeSelector = props.nodeSelector ?? defaultQatNodeSelector();
     checkLabelMap(this, 'ATLS-QAT002', 'nodeSelector', nodeSelector);
     if (!configureVfs && (props.services || props.autoReset || props.enabledPfIds || props.initImage)) {
       throw ruleError('ATLS-QAT002', this, 'configureVfs', 'services, autoReset, enabledPfIds and initImage need configureVfs');
@@ -203,8 +220,6 @@ export class QatDevicePlugin extends Construct {
     }
     // Without a services config the kernel makes even devices crypto and odd ones compression.
     this.resourceNames = this.services ? [this.services.resourceName] : ['qat.intel.com/cy', 'qat.intel.com/dc'];
-    reg.qatResources = this.resourceNames;
-    reg.qatNodeSelector = nodeSelector;
 
     if (props.createNamespace ?? true) {
       this.namespaceObject = privilegedNamespace(this, this.namespace,
@@ -231,7 +246,7 @@ export class QatDevicePlugin extends Construct {
             ...(configureVfs ? {
               initContainers: [{
                 name: 'intel-qat-initcontainer',
-                image: checkImage(this, 'ATLS-QAT002', 'initImage', props.initImage) ?? Versions.QAT_INITCONTAINER_IMAGE,
+                image: checkImage(this, 'initImage', props.initImage) ?? Versions.QAT_INITCONTAINER_IMAGE,
                 env: [nodeName, { name: 'ENABLED_QAT_PF_PCIIDS', value: pfIds.join(' ') }],
                 securityContext: { readOnlyRootFilesystem: true, privileged: true },
                 volumeMounts: [{ name: 'sysfs', mountPath: '/sys' }, { name: 'qat-config', mountPath: '/qat-init/conf' }],
@@ -239,7 +254,7 @@ export class QatDevicePlugin extends Construct {
             } : {}),
             containers: [{
               name: 'intel-qat-plugin',
-              image: checkImage(this, 'ATLS-QAT002', 'image', props.image) ?? Versions.QAT_PLUGIN_IMAGE,
+              image: checkImage(this, 'image', props.image) ?? Versions.QAT_PLUGIN_IMAGE,
               imagePullPolicy: 'IfNotPresent',
               ...(args.length > 0 ? { args } : {}),
               env: [nodeName],
@@ -285,17 +300,17 @@ export class QatDevicePlugin extends Construct {
   private args(props: QatDevicePluginProps): string[] {
     const args: string[] = [];
     if (props.logLevel !== undefined) args.push(`-v=${checkInt(this, 'ATLS-QAT002', 'logLevel', props.logLevel, 0)}`);
-    if (props.dpdkDriver !== undefined) args.push(`-dpdk-driver=${checkEnum(this, 'ATLS-QAT002', 'dpdkDriver', props.dpdkDriver, QatDpdkDriver)}`);
+    if (props.dpdkDriver !== undefined) args.push(`-dpdk-driver=${checkEnum(this, 'dpdkDriver', props.dpdkDriver, QatDpdkDriver)}`);
     if (props.kernelVfDrivers !== undefined) {
       const drivers = props.kernelVfDrivers;
       if (!Array.isArray(drivers) || drivers.length === 0) throw ruleError('ATLS-QAT002', this, 'kernelVfDrivers', 'list at least one driver');
-      drivers.forEach((d, i) => checkEnum(this, 'ATLS-QAT002', `kernelVfDrivers[${i}]`, d, QatVfDriver));
+      drivers.forEach((d, i) => checkEnum(this, `kernelVfDrivers[${i}]`, d, QatVfDriver));
       if (new Set(drivers).size !== drivers.length) throw ruleError('ATLS-QAT002', this, 'kernelVfDrivers', `duplicate drivers in ${drivers.join(',')}`);
       args.push(`-kernel-vf-drivers=${drivers.join(',')}`);
     }
     if (props.maxNumDevices !== undefined) args.push(`-max-num-devices=${checkInt(this, 'ATLS-QAT002', 'maxNumDevices', props.maxNumDevices, 1)}`);
     if (props.allocationPolicy !== undefined) {
-      args.push(`-allocation-policy=${checkEnum(this, 'ATLS-QAT002', 'allocationPolicy', props.allocationPolicy, QatAllocationPolicy)}`);
+      args.push(`-allocation-policy=${checkEnum(this, 'allocationPolicy', props.allocationPolicy, QatAllocationPolicy)}`);
     }
     return args;
   }

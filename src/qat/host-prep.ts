@@ -123,7 +123,7 @@ export class QatHostPrep extends Construct {
 
   constructor(scope: Construct, id: string, props: QatHostPrepProps = {}) {
     super(scope, id);
-    const namespace = checkLabel(this, 'ATLS-GW005', 'namespace', props.namespace ?? 'inteldeviceplugins-system');
+    const namespace = checkLabel(this, 'ATLS-NAME001', 'namespace', props.namespace ?? 'inteldeviceplugins-system');
     const nodeSelector = props.nodeSelector ?? { [QatHostPrep.PF_LABEL]: 'true', 'kubernetes.io/arch': 'amd64' };
     checkLabelMap(this, 'ATLS-QAT002', 'nodeSelector', nodeSelector);
     const env = environment(this, props);
@@ -145,7 +145,7 @@ export class QatHostPrep extends Construct {
             hostPid: true,
             containers: [{
               name: 'qat-host-prep',
-              image: checkImage(this, 'ATLS-QAT002', 'image', props.image) ?? Versions.QAT_HOST_PREP_IMAGE,
+              image: checkImage(this, 'image', props.image) ?? Versions.QAT_HOST_PREP_IMAGE,
               imagePullPolicy: 'IfNotPresent',
               command: ['/bin/sh', '-c', wrapper, 'qat-host-prep', readAsset(QAT_HOST_PREP_ASSET)],
               env,
@@ -187,7 +187,7 @@ function environment(scope: Construct, props: QatHostPrepOptions): k8s.EnvVar[] 
   // qatlib needs 16 MiB per VF; below 1 MiB is a mistake, not a limit.
   const bytes = memlock ? checkInt(scope, 'ATLS-QAT002', 'memlockBytes', props.memlockBytes ?? 134217728, 1048576) : undefined;
   const runtime = memlock || fromContext
-    ? checkEnum(scope, 'ATLS-QAT002', 'containerRuntime', props.containerRuntime ?? ContainerRuntime.CONTAINERD, ContainerRuntime) : undefined;
+    ? checkEnum(scope, 'containerRuntime', props.containerRuntime ?? ContainerRuntime.CONTAINERD, ContainerRuntime) : undefined;
   return [
     { name: 'QAT_PREP_LOAD_VFIO_PCI', value: String(props.loadVfioPci ?? true) },
     { name: 'QAT_PREP_VFIO_OWNER', value: uid === undefined ? '' : String(uid) },

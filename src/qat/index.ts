@@ -1,5 +1,6 @@
 // Intel QAT: the device plugin, its services, and node preparation.
 export * from './services';
 export * from './device-plugin';
+export { ExistingQatDevicePluginProps } from './existing-device-plugin';
 export * from './host-prep';
 export * from './node-prep';

@@ -188,7 +188,7 @@ describe('fairness (ATLS-BENCH001)', () => {
 
   test('a QAT gateway compared with a baseline not on QAT nodes is an error pointing at onQatNodes', () => {
     const { app } = synthWith((c) => [gw(c, 'sw', KeyProvider.software()), gw(c, 'qat', KeyProvider.qat())]);
-    expect(() => synthApp(app)).toThrow(/test\/bench: \[ATLS-BENCH001\] targets\[1\]: test\/qat \(qat\) has no software baseline of the same shape: closest is test\/sw, which differs in provider\.placement \(set the onQatNodes option of the baseline's software KeyProvider\)/);
+    expect(() => synthApp(app)).toThrow(/test\/bench: \[ATLS-BENCH001\] targets\[1\]: test\/qat \(qat\) has no software baseline of the same shape: closest is test\/sw, which differs in provider\.placement \(set the onQatNodes \(Python: on_qat_nodes\) option of the baseline's software KeyProvider\)/);
   });
 
   test('the QAT baseline is placed where the QAT gateway lands: the app\'s QAT device plugin nodes', () => {
@@ -216,7 +216,7 @@ describe('fairness (ATLS-BENCH001)', () => {
   test('a baseline placed like QAT and like CryptoMB at once is an error', () => {
     const { chart } = newChart();
     expect(() => gw(chart, 'sw', KeyProvider.software({ onQatNodes: true, placement: NodePlacement.REQUIRED })))
-      .toThrow(/test\/sw: \[ATLS-GW005\] provider\.onQatNodes: /);
+      .toThrow(/test\/sw: \[ATLS-KEY005\] provider\.onQatNodes: /);
   });
 
   test('sizes must match: cpu, memory, concurrency, replicas, image', () => {
@@ -259,7 +259,7 @@ describe('props (ATLS-BENCH002)', () => {
     ['negative qps', { qps: -1 }, /qps: -1/],
     ['a wildcard hostname', { hostname: '*.example.com' }, /hostname/],
     ['an SNI a target does not accept', { hostname: 'api.example.com' }, /benchmark\/bench: \[ATLS-BENCH002\] hostname: 'api.example.com' is not accepted by the first listener of targets\[0\]/],
-    ['a bad namespace', { namespace: 'Bench' }, /\[ATLS-GW005\].*namespace/],
+    ['a bad namespace', { namespace: 'Bench' }, /\[ATLS-NAME001\].*namespace/],
     ['zero cpu', { cpu: Cpu.millis(0) }, /cpu: must be positive/],
     ['an image with spaces', { fortioImage: 'fortio fortio' }, /fortioImage/],
     ['zero client pods', { clientPods: 0 }, /benchmark\/bench: \[ATLS-BENCH002\] clientPods: 0 is not an integer within 1–100/],

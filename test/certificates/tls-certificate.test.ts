@@ -20,15 +20,19 @@ describe('sources', () => {
     expect(TlsCertificate.fromPem(makeCert(['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'])).keyAlgorithm?.describe()).toBe('ECDSA P-256');
   });
 
-  test('fromPem rejects bad PEM at once, naming the prop and never echoing the key', () => {
+  test('bad PEM is reported by the gateway that uses it, naming its path and the listener, never echoing the key', () => {
     const pem = makeCert(['rsa:2048']);
-    expect(() => TlsCertificate.fromPem({ certificatePem: 'nope', privateKeyPem: pem.privateKeyPem })).toThrow(/\[ATLS-CERT003\].*certificatePem/);
+    const badCert = TlsCertificate.fromPem({ certificatePem: 'nope', privateKeyPem: pem.privateKeyPem });
+    expect(() => gateway({ listeners: [{ ...LISTENER, certificate: badCert }] }))
+      .toThrow(/^test\/gw: \[ATLS-CERT003\] listeners\[0\].certificate.certificatePem: not a PEM certificate .*\(Python: listeners\[0\].certificate.certificate_pem\)$/);
     let message = '';
     try {
-      TlsCertificate.fromPem({ certificatePem: pem.certificatePem, privateKeyPem: pem.privateKeyPem.slice(0, 200) });
+      const certificate = TlsCertificate.fromPem({ certificatePem: pem.certificatePem, privateKeyPem: pem.privateKeyPem.slice(0, 200) });
+      gateway({ listeners: [{ ...LISTENER, certificate }] });
     } catch (e) { message = (e as Error).message; }
-    expect(message).toMatch(/\[ATLS-CERT003\].*privateKeyPem/);
+    expect(message).toMatch(/^test\/gw: \[ATLS-CERT003\] listeners\[0\].certificate.privateKeyPem: not a PEM private key/);
     expect(message).not.toContain(pem.privateKeyPem.slice(40, 100));
+    expect(message).not.toContain('TlsCertificate:');
   });
 
   test('certificate/key mismatch and expiry are synth errors', () => {
@@ -61,22 +65,30 @@ describe('cert-manager', () => {
       .toBe('ECDSA P-256');
   });
 
-  test('cert-manager options are checked at once (ATLS-CERT004); Ed25519 carries no size', () => {
+  test('bad cert-manager options (ATLS-CERT004) are reported by the gateway that uses them; Ed25519 carries no size', () => {
     const base = { secretName: 's', dnsNames: ['www.example.com'], issuerName: 'issuer' };
-    expect(() => TlsCertificate.certManager({ ...base, size: 1000 })).toThrow(/TlsCertificate: \[ATLS-CERT004\] size: 1000/);
-    expect(() => TlsCertificate.certManager({ ...base, algorithm: CertManagerKeyAlgorithm.ECDSA, size: 2048 })).toThrow(/size: 2048 is not an ECDSA size/);
-    expect(() => TlsCertificate.certManager({ ...base, dnsNames: [] })).toThrow(/dnsNames/);
-    expect(() => TlsCertificate.certManager({ ...base, issuerName: '' })).toThrow(/issuerName/);
-    expect(() => TlsCertificate.certManager({ ...base, issuerKind: 'Foo' })).toThrow(/issuerKind: 'Foo'/);
-    expect(() => TlsCertificate.certManager({ ...base, algorithm: 'DSA' as CertManagerKeyAlgorithm }))
-      .toThrow("TlsCertificate: [ATLS-CERT004] algorithm: 'DSA' is not one of RSA, ECDSA, Ed25519");
+    const use = (options: Parameters<typeof TlsCertificate.certManager>[0]) =>
+      () => gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.certManager(options) }] });
+    expect(use({ ...base, size: 1000 })).toThrow(/^test\/gw: \[ATLS-CERT004\] listeners\[0\].certificate.size: 1000 is not an RSA size within 2048–8192$/);
+    expect(use({ ...base, size: '4096' as any })).toThrow(/certificate.size: '4096' \(a string\) is not an RSA size/);
+    expect(use({ ...base, algorithm: CertManagerKeyAlgorithm.ECDSA, size: 2048 })).toThrow(/size: 2048 is not an ECDSA size/);
+    expect(use({ ...base, dnsNames: [] })).toThrow(/certificate.dnsNames: .*\(Python: listeners\[0\].certificate.dns_names\)/);
+    expect(use({ ...base, issuerName: '' })).toThrow(/certificate.issuerName: '' is not an issuer name/);
+    expect(use({ ...base, issuerKind: 'Foo' })).toThrow(/issuerKind: 'Foo'/);
+    expect(use({ ...base, algorithm: 'DSA' as CertManagerKeyAlgorithm }))
+      .toThrow("test/gw: [ATLS-ENUM001] listeners[0].certificate.algorithm: 'DSA' is not one of RSA, ECDSA, Ed25519");
+    // The factory itself accepts the call: the error waits for a construct to name.
+    expect(() => TlsCertificate.certManager({ ...base, size: 1000 })).not.toThrow();
     const ed = TlsCertificate.certManager({ ...base, algorithm: CertManagerKeyAlgorithm.ED25519, size: 2048 });
     const { app } = gateway({ provider: KeyProvider.software(), listeners: [{ ...LISTENER, certificate: ed }] });
     expect(find(synthApp(app), 'Certificate').spec.privateKey).toEqual({ algorithm: 'Ed25519', rotationPolicy: 'Always' });
   });
 
   test('fromPem without options is an Error naming them, not a TypeError', () => {
-    expect(() => TlsCertificate.fromPem(undefined as any)).toThrow(/TlsCertificate: \[ATLS-CERT003\] certificatePem: certificatePem and privateKeyPem/);
+    const certificate = TlsCertificate.fromPem(undefined as any);
+    expect(() => gateway({ listeners: [{ ...LISTENER, certificate }] }))
+      .toThrow('test/gw: [ATLS-CERT003] listeners[0].certificate.certificatePem: a PEM certificate is required here, and its key in '
+        + 'privateKeyPem (Python: private_key_pem) (Python: listeners[0].certificate.certificate_pem)');
   });
 });
 

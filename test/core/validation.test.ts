@@ -10,18 +10,18 @@ import {
 const chart = new Chart(Testing.app(), 'c');
 
 test.each<[string, () => unknown, RegExp]>([
-  ['label', () => checkLabel(chart, 'ATLS-GW005', 'namespace', 'Default'), /^c: \[ATLS-GW005\] namespace: 'Default' is not a DNS-1123 label/],
+  ['label', () => checkLabel(chart, 'ATLS-NAME001', 'namespace', 'Default'), /^c: \[ATLS-NAME001\] namespace: 'Default' is not a DNS-1123 label/],
   ['subdomain', () => checkSubdomain(chart, 'ATLS-NFD001', 'name', 'a_b'), /^c: \[ATLS-NFD001\] name: 'a_b' is not a DNS-1123 subdomain/],
-  ['DNS-1035', () => checkDns1035Label(chart, 'ATLS-GW005', 'envoy.serviceName', '1x'), /^c: \[ATLS-GW005\] envoy.serviceName: '1x'/],
+  ['DNS-1035', () => checkDns1035Label(chart, 'ATLS-NAME001', 'envoy.serviceName', '1x'), /^c: \[ATLS-NAME001\] envoy.serviceName: '1x'/],
   ['hostname', () => checkHostname(chart, 'ATLS-BENCH002', 'hostname', '10.0.0.1'), /^c: \[ATLS-BENCH002\] hostname: '10.0.0.1'/],
   ['port', () => checkPort(chart, 'ATLS-GW004', 'port', 0), /^c: \[ATLS-GW004\] port: 0 is not a port number/],
-  ['resource', () => checkResourceName(chart, 'ATLS-GW005', 'r', 'cy'), /^c: \[ATLS-GW005\] r: 'cy' is not an extended resource name/],
-  ['int', () => checkInt(chart, 'ATLS-QAT002', 'vfioUid', -1, 0), /^c: \[ATLS-QAT002\] vfioUid: -1 is not an integer within 0/],
+  ['resource', () => checkResourceName(chart, 'ATLS-NAME001', 'r', 'cy'), /^c: \[ATLS-NAME001\] r: 'cy' is not an extended resource name/],
+  ['int', () => checkInt(chart, 'ATLS-QAT002', 'vfioUid', -1, 0), /^c: \[ATLS-QAT002\] vfioUid: -1 is not an integer of at least 0 \(Python: vfio_uid\)$/],
   ['positive int', () => checkPositiveInt(chart, 'ATLS-GW006', 'envoy.replicas', 0), /^c: \[ATLS-GW006\] envoy.replicas: 0 is not a positive integer/],
-  ['enum', () => checkEnum(chart, 'ATLS-QAT002', 'x', 'b', { A: 'a' }), /^c: \[ATLS-QAT002\] x: 'b' is not one of a/],
+  ['enum (one id wherever it is checked)', () => checkEnum(chart, 'x', 'b', { A: 'a' }), /^c: \[ATLS-ENUM001\] x: 'b' is not one of a/],
   ['label map key', () => checkLabelMap(chart, 'ATLS-QAT002', 'nodeSelector', { 'a b': 'c' }), /^c: \[ATLS-QAT002\] nodeSelector.a b: is not a valid label key/],
   ['label map value', () => checkLabelMap(chart, 'ATLS-QAT002', 'nodeSelector', { a: 'b c' }), /^c: \[ATLS-QAT002\] nodeSelector.a: 'b c'/],
-  ['image', () => checkImage(chart, 'ATLS-NFD001', 'image', 'a b'), /^c: \[ATLS-NFD001\] image: 'a b' is not an image reference/],
+  ['image (one id wherever it is checked)', () => checkImage(chart, 'image', 'a b'), /^c: \[ATLS-IMG002\] image: 'a b' is not an image reference/],
   ['cpu', () => checkCpu(chart, 'ATLS-BENCH002', 'cpu', Cpu.millis(0)), /^c: \[ATLS-BENCH002\] cpu: must be positive/],
   ['memory', () => mebibytes(chart, 'ATLS-GW006', 'envoy.memory', Size.kibibytes(1536)), /^c: \[ATLS-GW006\] envoy.memory: 1536 KiB/],
   ['factory', () => checkSubdomain('TlsCertificate', 'ATLS-CERT004', 'issuerName', ''), /^TlsCertificate: \[ATLS-CERT004\] issuerName/],
@@ -30,11 +30,11 @@ test.each<[string, () => unknown, RegExp]>([
 });
 
 test('good values pass through unchanged', () => {
-  expect(checkLabel(chart, 'ATLS-GW005', 'n', 'default')).toBe('default');
-  expect(checkHostname(chart, 'ATLS-GW005', 'h', '*.example.com')).toBe('*.example.com');
+  expect(checkLabel(chart, 'ATLS-NAME001', 'n', 'default')).toBe('default');
+  expect(checkHostname(chart, 'ATLS-NAME001', 'h', '*.example.com')).toBe('*.example.com');
   expect(checkPort(chart, 'ATLS-GW004', 'p', 65535)).toBe(65535);
-  expect(checkResourceName(chart, 'ATLS-GW005', 'r', 'qat.intel.com/cy')).toBe('qat.intel.com/cy');
-  expect(checkImage(chart, 'ATLS-NFD001', 'image', undefined)).toBeUndefined();
+  expect(checkResourceName(chart, 'ATLS-NAME001', 'r', 'qat.intel.com/cy')).toBe('qat.intel.com/cy');
+  expect(checkImage(chart, 'image', undefined)).toBeUndefined();
   expect(mebibytes(chart, 'ATLS-GW006', 'm', Size.gibibytes(4))).toBe('4096Mi');
   expect(() => checkLabelMap(chart, 'ATLS-QAT002', 's', { 'kubernetes.io/arch': 'amd64' })).not.toThrow();
 });

@@ -62,8 +62,8 @@ test('the images are the pinned releases', () => {
   expect(Versions.ENVOY_CONTRIB_IMAGE).toBe(`docker.io/envoyproxy/envoy:contrib-${Versions.ENVOY}`);
   expect(Versions.ENVOY_GATEWAY_IMAGE).toBe(`docker.io/envoyproxy/gateway:${Versions.ENVOY_GATEWAY}`);
   expect(Versions.NODE_FEATURE_DISCOVERY_IMAGE.endsWith(`:${Versions.NODE_FEATURE_DISCOVERY}`)).toBe(true);
-  expect(Versions.QAT_PLUGIN_IMAGE.endsWith(`:${Versions.INTEL_DEVICE_PLUGINS}`)).toBe(true);
-  expect(Versions.QAT_INITCONTAINER_IMAGE.endsWith(`:${Versions.INTEL_DEVICE_PLUGINS}`)).toBe(true);
+  expect(Versions.QAT_PLUGIN_IMAGE).toBe(`docker.io/intel/intel-qat-plugin:${Versions.INTEL_DEVICE_PLUGINS.slice(1)}`);
+  expect(Versions.QAT_INITCONTAINER_IMAGE).toBe(`docker.io/intel/intel-qat-initcontainer:${Versions.INTEL_DEVICE_PLUGINS.slice(1)}`);
   expect(`v${Versions.FORTIO_IMAGE.split(':').pop()}`).toBe(Versions.FORTIO_VERSION);
 });
 
@@ -84,4 +84,23 @@ test('the cluster check runs the Envoy of Versions.ENVOY (the wheel of that rele
   expect(pins.sha256).toMatch(/^[0-9a-f]{64}$/);
   // Negative control: a wheel left at the previous release while the image moved on is caught.
   expect(clusterDataPlanePins(toolsEnv.replace(/^ENVOY_WHEEL_VERSION=.*$/m, 'ENVOY_WHEEL_VERSION=1.39.1')).envoy).not.toBe(Versions.ENVOY);
+});
+
+/** The constants of `Versions` not in its documented form: releases `v<semver>`, images fully qualified. */
+function offForm(versions: Record<string, unknown>): string[] {
+  const release = /^v\d+\.\d+\.\d+$/;
+  // registry host (with a dot), then a repository path, then a tag.
+  const image = /^[a-z0-9-]+(\.[a-z0-9-]+)+\/[a-z0-9._/-]+:[A-Za-z0-9._-]+$/;
+  return Object.entries(versions).filter(([name, value]) => {
+    if (name === 'CERT_MANAGER_API') return value !== 'cert-manager.io/v1';
+    return !(name.endsWith('_IMAGE') ? image : release).test(String(value));
+  }).map(([name]) => name);
+}
+
+test('every release is its upstream tag with a v, every image a fully qualified reference', () => {
+  const constants = Object.fromEntries(Object.getOwnPropertyNames(Versions).filter((n) => /^[A-Z_]+$/.test(n)).map((n) => [n, (Versions as any)[n]]));
+  expect(Object.keys(constants).length).toBeGreaterThanOrEqual(15);
+  expect(offForm(constants)).toEqual([]);
+  // Negative controls: an image without its registry and a release without its v are caught.
+  expect(offForm({ ...constants, QAT_PLUGIN_IMAGE: 'intel/intel-qat-plugin:0.36.0', INTEL_DEVICE_PLUGINS: '0.36.0' })).toEqual(['INTEL_DEVICE_PLUGINS', 'QAT_PLUGIN_IMAGE']);
 });

@@ -45,7 +45,7 @@ test('a second config is an error; emitConfigMap: false emits nothing', () => {
 
 test('the namespace is a DNS-1123 label', () => {
   const { chart } = newChart();
-  expect(() => new EnvoyGatewayConfig(chart, 'cfg', { namespace: 'Bad NS!' })).toThrow(/test\/cfg: \[ATLS-GW005\] namespace/);
+  expect(() => new EnvoyGatewayConfig(chart, 'cfg', { namespace: 'Bad NS!' })).toThrow(/test\/cfg: \[ATLS-NAME001\] namespace/);
 });
 
 testUpstream('the README\'s helm install (--set ...enableEnvoyPatchPolicy=true) renders what EnvoyGatewayConfig emits', () => {

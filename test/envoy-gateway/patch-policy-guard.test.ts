@@ -122,12 +122,12 @@ describe('properties', () => {
     }), { numRuns: 300 });
   });
 
-  test('invalid or duplicate exemptNamespaces are ATLS-GW005 / ATLS-GRD001 errors naming the prop', () => {
+  test('invalid or duplicate exemptNamespaces are ATLS-NAME001 / ATLS-GRD001 errors naming the prop', () => {
     const bad = fc.oneof(fc.string({ minLength: 1, maxLength: 10 }).filter((s) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s)), fc.constant('a'.repeat(64)));
     fc.assert(fc.property(fc.array(label, { maxLength: 3 }), bad, (good, b) => {
       const { chart } = newChart();
       expect(() => new EnvoyPatchPolicyGuard(chart, 'guard', { exemptNamespaces: [...good, b] }))
-        .toThrow(new RegExp(`^test/guard: \\[ATLS-GW005\\] exemptNamespaces\\[${good.length}\\]: `));
+        .toThrow(new RegExp(`^test/guard: \\[ATLS-NAME001\\] exemptNamespaces\\[${good.length}\\]: `));
     }), { numRuns: 300 });
     fc.assert(fc.property(label, (ns) => {
       const { chart } = newChart();

@@ -164,7 +164,7 @@ describe('rules', () => {
   const ECDSA = TlsCertificate.fromSecretName('ec-cert', { keyAlgorithm: KeyAlgorithm.ECDSA_P256 });
 
   test.each<[string, Partial<AcceleratedTlsGatewayProps>, RegExp]>([
-    ['pollDelay below 1 ms', { provider: KeyProvider.qat({ pollDelay: Duration.millis(0.5) }) }, /test\/gw: \[ATLS-KEY001\] provider.pollDelay/],
+    ['pollDelay below 1 ms', { provider: KeyProvider.qat({ pollDelay: Duration.millis(0.5) }) }, /test\/gw: \[ATLS-KEY006\] provider.pollDelay/],
     ['no listeners', { listeners: [] }, /test\/gw: \[ATLS-GW001\] listeners/],
     ['duplicate listener names', { listeners: [{ ...LISTENER, name: 'a' }, { ...LISTENER, name: 'a', port: 8443 }] }, /test\/gw: \[ATLS-GW002\] listeners\[1\].name/],
     ['unnamed listeners sharing a port', { listeners: [LISTENER, { ...LISTENER, hostname: 'b.example.com' }] }, /test\/gw: \[ATLS-GW002\] listeners\[0\].name/],
@@ -172,22 +172,22 @@ describe('rules', () => {
     ['port 0', { listeners: [{ ...LISTENER, port: 0 }] }, /test\/gw: \[ATLS-GW004\] listeners\[0\].port/],
     ['port 65536', { listeners: [{ ...LISTENER, port: 65536 }] }, /test\/gw: \[ATLS-GW004\] listeners\[0\].port/],
     ['backend port', { listeners: [{ ...LISTENER, backend: { serviceName: 'b', port: 1.5 } }] }, /test\/gw: \[ATLS-GW004\] listeners\[0\].backend.port/],
-    ['bad namespace', { namespace: 'Default' }, /test\/gw: \[ATLS-GW005\] namespace/],
-    ['bad name', { name: 'eg_1' }, /test\/gw: \[ATLS-GW005\] name/],
-    ['bad hostname', { listeners: [{ ...LISTENER, hostname: 'www..example.com' }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].hostname/],
-    ['bad secret name', { listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('Bad!') }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].certificate.secretName/],
-    ['bad service name', { envoy: { serviceName: '1envoy' } }, /test\/gw: \[ATLS-GW005\] envoy.serviceName/],
+    ['bad namespace', { namespace: 'Default' }, /test\/gw: \[ATLS-NAME001\] namespace/],
+    ['bad name', { name: 'eg_1' }, /test\/gw: \[ATLS-NAME001\] name/],
+    ['bad hostname', { listeners: [{ ...LISTENER, hostname: 'www..example.com' }] }, /test\/gw: \[ATLS-NAME001\] listeners\[0\].hostname/],
+    ['bad secret name', { listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('Bad!') }] }, /test\/gw: \[ATLS-NAME001\] listeners\[0\].certificate.secretName/],
+    ['bad service name', { envoy: { serviceName: '1envoy' } }, /test\/gw: \[ATLS-NAME001\] envoy.serviceName/],
     ['non-contrib image', { envoy: { image: 'docker.io/envoyproxy/envoy:distroless-v1.39.0' } }, /test\/gw: \[ATLS-IMG001\] envoy.image/],
     ['zero replicas', { envoy: { replicas: 0 } }, /test\/gw: \[ATLS-GW006\] envoy.replicas/],
     ['zero QAT resources', { provider: KeyProvider.qat({ resourcesPerReplica: 0 }) }, /test\/gw: \[ATLS-GW006\] provider.resourcesPerReplica/],
     ['memory that is not whole MiB', { envoy: { memory: Size.kibibytes(1536) } }, /test\/gw: \[ATLS-GW006\] envoy.memory: 1536 KiB is not a positive whole number of MiB/],
-    ['an unknown placement', { provider: KeyProvider.cryptoMb({ placement: 'SOMETIMES' as any }) }, /test\/gw: \[ATLS-GW005\] provider.placement/],
-    ['an unknown service type', { envoy: { serviceType: 'Foo' as any } }, /test\/gw: \[ATLS-GW005\] envoy.serviceType/],
-    ['an image that is not a reference', { envoy: { image: 'envoy contrib' } }, /test\/gw: \[ATLS-GW005\] envoy.image: 'envoy contrib' is not an image reference/],
-    ['an unknown listener protocol', { listeners: [{ ...LISTENER, protocol: 'UDP' as any }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].protocol: 'UDP' is not one of TLS, HTTPS/],
-    ['an invalid QAT resource name', { provider: KeyProvider.qat({ resourceName: 'qat.intel.com/CY!!' }) }, /test\/gw: \[ATLS-GW005\] provider.resourceName/],
-    ['a route name over 253 characters', { listeners: [{ ...LISTENER, name: `${'a'.repeat(62)}.${'b'.repeat(62)}.${'c'.repeat(62)}.${'d'.repeat(62)}` }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].name/],
-    ['an IP address as hostname', { listeners: [{ ...LISTENER, hostname: '10.0.0.1' }] }, /test\/gw: \[ATLS-GW005\] listeners\[0\].hostname/],
+    ['an unknown placement', { provider: KeyProvider.cryptoMb({ placement: 'SOMETIMES' as any }) }, /test\/gw: \[ATLS-ENUM001\] provider.placement/],
+    ['an unknown service type', { envoy: { serviceType: 'Foo' as any } }, /test\/gw: \[ATLS-ENUM001\] envoy.serviceType/],
+    ['an image that is not a reference', { envoy: { image: 'envoy contrib' } }, /test\/gw: \[ATLS-IMG002\] envoy.image: 'envoy contrib' is not an image reference/],
+    ['an unknown listener protocol', { listeners: [{ ...LISTENER, protocol: 'UDP' as any }] }, /test\/gw: \[ATLS-ENUM001\] listeners\[0\].protocol: 'UDP' is not one of TLS, HTTPS/],
+    ['an invalid QAT resource name', { provider: KeyProvider.qat({ resourceName: 'qat.intel.com/CY!!' }) }, /test\/gw: \[ATLS-NAME001\] provider.resourceName/],
+    ['a route name over 253 characters', { listeners: [{ ...LISTENER, name: `${'a'.repeat(62)}.${'b'.repeat(62)}.${'c'.repeat(62)}.${'d'.repeat(62)}` }] }, /test\/gw: \[ATLS-NAME001\] listeners\[0\].name/],
+    ['an IP address as hostname', { listeners: [{ ...LISTENER, hostname: '10.0.0.1' }] }, /test\/gw: \[ATLS-NAME001\] listeners\[0\].hostname/],
     ['no provider', { provider: undefined as any }, /test\/gw: \[ATLS-KEY001\] provider: a KeyProvider is required/],
   ])('%s is rejected in the constructor', (_, props, message) => {
     expect(() => gateway(props)).toThrow(message);
@@ -234,7 +234,7 @@ describe('rules', () => {
     try {
       const { app } = gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('x') }] });
       synthApp(app);
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/test\/gw: \[ATLS-KEY004\] listeners\[0\].certificate/));
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^test\/gw: warning \[ATLS-KEY004\] listeners\[0\].certificate/));
       warn.mockClear();
       const second = gateway({ listeners: [{ ...LISTENER, certificate: TlsCertificate.fromSecretName('x') }] });
       acknowledge(second.chart, 'ATLS-KEY004', 'key managed by the platform team, always RSA');
@@ -254,7 +254,7 @@ describe('rules', () => {
     const { app, chart } = gateway();
     new AcceleratedTlsGateway(new Chart(app, 'other'), 'gw', { namespace: 'default', name: 'eg', provider: KeyProvider.software(), listeners: [LISTENER] });
     expect(chart).toBeDefined();
-    expect(() => synthApp(app)).toThrow(/other\/gw\/EnvoyProxy: \[ATLS-APP001\] metadata.name: EnvoyProxy 'envoy-gateway-system\/default-eg' is also defined by test\/gw\/EnvoyProxy/);
+    expect(() => synthApp(app)).toThrow(/other\/gw: \[ATLS-APP001\] name: its EnvoyProxy 'envoy-gateway-system\/default-eg', GatewayClass 'default-eg', Gateway 'default\/eg', TCPRoute 'default\/eg-tls-443' are also defined by test\/gw: give one/);
   });
 
   test('unknown and non-acknowledgeable rule ids are refused; a reason is required', () => {
@@ -278,6 +278,6 @@ test('synth-time checks re-run when the app changes after a synth', () => {
   expect(() => synthApp(app)).not.toThrow();
   // A second gateway with the same names, added after the first synth, must still be caught.
   new AcceleratedTlsGateway(new Chart(app, 'late'), 'gw', { namespace: 'default', name: 'eg', provider: KeyProvider.software(), listeners: [LISTENER] });
-  expect(() => synthApp(app)).toThrow(/late\/gw\/EnvoyProxy: \[ATLS-APP001\]/);
+  expect(() => synthApp(app)).toThrow(/late\/gw: \[ATLS-APP001\] name: its EnvoyProxy/);
 });
 

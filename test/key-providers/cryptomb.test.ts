@@ -30,16 +30,16 @@ test('placement: the app\'s NodeFeatureRule label when there is one, else the ra
   expect(raw.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0].preference.matchExpressions?.map((e) => e.key))
     .toContain('feature.node.kubernetes.io/cpu-cpuid.AVX512IFMA');
   expect(cmb().appFindings(reg).map((f) => f.ruleId)).toEqual(['ATLS-AFF001']);
-  new CryptoMbAffinity(new Chart(app, 'nodes'), 'avx512');
+  const affinity = new CryptoMbAffinity(new Chart(app, 'nodes'), 'avx512');
   const required = cmb().affinity(reg)!;
   expect(required.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0].matchExpressions)
-    .toEqual([{ key: reg.cryptoMbLabel, operator: 'In', values: ['true'] }]);
+    .toEqual([{ key: affinity.label, operator: 'In', values: ['true'] }]);
   expect(cmb().appFindings(reg)).toEqual([]);
 });
 
 test('an unknown placement is refused at once', () => {
   const { chart } = newChart();
-  expect(() => cmb('SOMETIMES' as NodePlacement).validate(chart, 'provider')).toThrow(/test: \[ATLS-GW005\] provider.placement: 'SOMETIMES' is not one of REQUIRED, PREFERRED, ANY/);
+  expect(() => cmb('SOMETIMES' as NodePlacement).validate(chart, 'provider')).toThrow(/test: \[ATLS-ENUM001\] provider.placement: 'SOMETIMES' is not one of REQUIRED, PREFERRED, ANY/);
 });
 
 test('its benchmark evidence is the listener-scoped batch counters of both queues, RSA and ECDSA', () => {

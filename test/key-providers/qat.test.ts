@@ -1,6 +1,6 @@
 // The QAT provider: its patch value, pod resources, rollout strategy, key fit and app findings.
 import { Duration } from 'cdk8s';
-import { KeyAlgorithm, KeyProvider } from '../../src';
+import { KeyAlgorithm, KeyProvider, QatDevicePlugin, QatServices } from '../../src';
 import { AppRegistry } from '../../src/core/app-registry';
 import { QAT_CONFIG_TYPE } from '../../src/key-providers/config-types';
 import { newChart } from '../util';
@@ -31,17 +31,18 @@ test('RSA keys fit; anything else is ATLS-KEY002', () => {
 test('the resource must be one the app\'s QAT device plugin advertises (ATLS-QAT001)', () => {
   const { chart } = newChart();
   const reg = AppRegistry.of(chart);
-  expect(qat().appFindings(reg)).toEqual([]); // no plugin in the app: nothing to compare with
-  reg.qatResources = ['qat.intel.com/asym'];
+  // No plugin in the app: nothing to compare with, but the pods would stay Pending (ATLS-QAT003).
+  expect(qat().appFindings(reg)).toEqual([{ ruleId: 'ATLS-QAT003', prop: 'resourceName', detail: expect.stringMatching(/no QAT device plugin \(nothing advertises qat.intel.com\/cy\)/) }]);
+  new QatDevicePlugin(chart, 'plugin', { services: QatServices.ASYM });
   expect(qat().appFindings(reg)).toEqual([{ ruleId: 'ATLS-QAT001', prop: 'resourceName', detail: expect.stringMatching(/advertises qat.intel.com\/asym, not qat.intel.com\/cy/) }]);
   expect(qat({ resourceName: 'qat.intel.com/asym' }).appFindings(reg)).toEqual([]);
 });
 
 test('bad props are refused at once, naming the prop', () => {
   const { chart } = newChart();
-  expect(() => qat({ pollDelay: Duration.millis(0.5) }).validate(chart, 'provider')).toThrow(/test: \[ATLS-KEY001\] provider.pollDelay/);
+  expect(() => qat({ pollDelay: Duration.millis(0.5) }).validate(chart, 'provider')).toThrow(/test: \[ATLS-KEY006\] provider.pollDelay/);
   expect(() => qat({ resourcesPerReplica: 1.5 }).validate(chart, 'provider')).toThrow(/test: \[ATLS-GW006\] provider.resourcesPerReplica/);
-  expect(() => qat({ resourceName: 'cy' }).validate(chart, 'provider')).toThrow(/test: \[ATLS-GW005\] provider.resourceName/);
+  expect(() => qat({ resourceName: 'cy' }).validate(chart, 'provider')).toThrow(/test: \[ATLS-NAME001\] provider.resourceName/);
   expect(() => qat().validate(chart, 'provider')).not.toThrow();
 });
 

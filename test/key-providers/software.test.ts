@@ -25,8 +25,8 @@ test('a baseline on QAT nodes selects the app\'s QAT device plugin nodes, else I
   const onQat = KeyProvider.software({ onQatNodes: true })._behaviour;
   expect(KeyProvider.software()._behaviour.nodeSelector(reg)).toBeUndefined();
   expect(onQat.nodeSelector(reg)).toEqual({ [QatDevicePlugin.READY_LABEL]: 'true', 'kubernetes.io/arch': 'amd64' });
-  reg.qatNodeSelector = { pool: 'qat' };
+  new QatDevicePlugin(chart, 'plugin', { nodeSelector: { pool: 'qat' } });
   expect(onQat.nodeSelector(reg)).toEqual({ pool: 'qat' });
   expect(() => KeyProvider.software({ onQatNodes: true, placement: NodePlacement.PREFERRED })._behaviour.validate(chart, 'provider'))
-    .toThrow('test: [ATLS-GW005] provider.onQatNodes: a baseline is placed like QAT or like CryptoMB, not both: drop placement');
+    .toThrow('test: [ATLS-KEY005] provider.onQatNodes: a baseline is placed like QAT or like CryptoMB, not both: drop placement');
 });

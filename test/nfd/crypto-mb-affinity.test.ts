@@ -66,7 +66,7 @@ describe('the NodeFeatureRule', () => {
         new CryptoMbAffinity(new Chart(a, 'c'), 'x', { ruleName });
         expect(find(synthApp(a), 'NodeFeatureRule').metadata.name).toBe(ruleName);
       } catch (e) {
-        expect((e as Error).message).toMatch(/^c\/x: \[ATLS-GW005\] ruleName: /);
+        expect((e as Error).message).toMatch(/^c\/x: \[ATLS-NAME001\] ruleName: /);
       }
     }), { numRuns: 1000 });
   });

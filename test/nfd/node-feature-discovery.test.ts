@@ -190,15 +190,15 @@ describe('props', () => {
   });
 
   test.each<[string, NodeFeatureDiscoveryProps, RegExp]>([
-    ['namespace', { namespace: 'Bad_NS' }, /test\/nfd: \[ATLS-GW005\] namespace: /],
-    ['image', { image: 'has space' }, /test\/nfd: \[ATLS-NFD001\] image: /],
+    ['namespace', { namespace: 'Bad_NS' }, /test\/nfd: \[ATLS-NAME001\] namespace: /],
+    ['image', { image: 'has space' }, /test\/nfd: \[ATLS-IMG002\] image: /],
     ['toleration operator', { workerTolerations: [{ operator: 'Sometimes' }] }, /workerTolerations\[0\]: operator/],
     ['toleration effect', { workerTolerations: [{ key: 'k', effect: 'Never' }] }, /workerTolerations\[0\]: effect/],
     ['label source', { workerConfig: { labelSources: ['gpu'] } }, /workerConfig.labelSources: 'gpu'/],
     ['whitelist regexp', { workerConfig: { labelWhiteList: '(' } }, /workerConfig.labelWhiteList: /],
     ['cpuid name', { workerConfig: { cpuidAttributeBlacklist: ['bmi2'] } }, /workerConfig.cpuidAttributeBlacklist: 'bmi2'/],
     ['sleep interval', { workerConfig: { sleepInterval: Duration.millis(10) } }, /workerConfig.sleepInterval: 10 ms/],
-    ['rule name', { extraRules: [{ name: 'Bad', rules: [{ name: 'r' }] }] }, /test\/nfd: \[ATLS-GW005\] extraRules\[0\].name/],
+    ['rule name', { extraRules: [{ name: 'Bad', rules: [{ name: 'r' }] }] }, /test\/nfd: \[ATLS-NAME001\] extraRules\[0\].name/],
     ['duplicate rule', { extraRules: [{ name: 'a', rules: [{ name: 'r' }] }, { name: 'a', rules: [{ name: 'r' }] }] }, /extraRules\[1\].name: 'a' is used/],
     ['empty rules', { extraRules: [{ name: 'a', rules: [] }] }, /extraRules\[0\].rules: at least one/],
   ])('invalid %s is an error naming the prop', (_what, props, message) => {
@@ -244,7 +244,7 @@ describe('props', () => {
         outcomes.error++;
         expect(e).toBeInstanceOf(Error);
         const m = (e as Error).message;
-        expect(m).toMatch(/^test\/nfd: \[ATLS-(NFD001|GW005)\] /);
+        expect(m).toMatch(/^test\/nfd: \[ATLS-(NFD001|NAME001|IMG002)\] /);
         expect(propNames.some((n) => m.includes(`] ${n}`))).toBe(true);
       }
     }), { numRuns: 1000 });

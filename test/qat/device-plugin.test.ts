@@ -33,9 +33,13 @@ describe('the plugin DaemonSet against the upstream v0.36.0 render', () => {
     // The intended differences, and nothing else:
     expect(diffPaths(upstream, ours)).toEqual([
       '.metadata.namespace', // upstream has none: kubectl's current namespace
+      '.spec.template.spec.containers[0].image', // the same image, fully qualified (docker.io/)
       '.spec.template.spec.initContainers[0].env[1]', // ENABLED_QAT_PF_PCIIDS, explicit: the PFs whose VFs serve Envoy
+      '.spec.template.spec.initContainers[0].image', // the same image, fully qualified (docker.io/)
       `.spec.template.spec.nodeSelector.${READY}`, // only nodes NFD found ready (PF, intel_qat, vfio-pci)
     ]);
+    expect(ours.spec.template.spec.containers[0].image).toBe(`docker.io/${upstream.spec.template.spec.containers[0].image}`);
+    expect(ours.spec.template.spec.initContainers[0].image).toBe(`docker.io/${upstream.spec.template.spec.initContainers[0].image}`);
     expect(ours.metadata.namespace).toBe(NS);
     expect(ours.spec.template.spec.initContainers[0].env[1]).toEqual({ name: 'ENABLED_QAT_PF_PCIIDS', value: '4940 4942 4944 4946' });
     expect(ours.spec.template.spec.nodeSelector).toEqual({ [READY]: 'true', 'kubernetes.io/arch': 'amd64' });
@@ -44,7 +48,7 @@ describe('the plugin DaemonSet against the upstream v0.36.0 render', () => {
   testUpstream('without VF setup: the default kustomization (what the private key provider task applies), plus the same differences', () => {
     const ours = find(plugin({ configureVfs: false }).objects, 'DaemonSet');
     const upstream = YAML.parse(upstreamFile('reference', 'qat_plugin-v0.36.0-default.yaml'));
-    expect(diffPaths(upstream, ours)).toEqual(['.metadata.namespace', `.spec.template.spec.nodeSelector.${READY}`]);
+    expect(diffPaths(upstream, ours)).toEqual(['.metadata.namespace', '.spec.template.spec.containers[0].image', `.spec.template.spec.nodeSelector.${READY}`]);
   });
 
   test('no plugin args by default, as upstream', () => {
@@ -165,17 +169,17 @@ test('one plugin per app', () => {
 });
 
 test.each<[string, QatDevicePluginProps, RegExp]>([
-  ['namespace', { namespace: 'Bad_NS' }, /test\/qat: \[ATLS-GW005\] namespace:/],
+  ['namespace', { namespace: 'Bad_NS' }, /test\/qat: \[ATLS-NAME001\] namespace:/],
   ['maxNumDevices', { maxNumDevices: 0 }, /test\/qat: \[ATLS-QAT002\] maxNumDevices: 0 is not an integer/],
   ['logLevel', { logLevel: 1.5 }, /test\/qat: \[ATLS-QAT002\] logLevel:/],
   ['kernelVfDrivers', { kernelVfDrivers: [] }, /test\/qat: \[ATLS-QAT002\] kernelVfDrivers: list at least one/],
-  ['kernelVfDrivers[1]', { kernelVfDrivers: [QatVfDriver.DRIVER_4XXXVF, 'nope' as QatVfDriver] }, /kernelVfDrivers\[1\]: 'nope' is not one of/],
+  ['kernelVfDrivers[1]', { kernelVfDrivers: [QatVfDriver.DRIVER_4XXXVF, 'nope' as QatVfDriver] }, /test\/qat: \[ATLS-ENUM001\] kernelVfDrivers\[1\]: 'nope' is not one of/],
   ['duplicate drivers', { kernelVfDrivers: [QatVfDriver.DRIVER_4XXXVF, QatVfDriver.DRIVER_4XXXVF] }, /kernelVfDrivers: duplicate/],
   ['dpdkDriver', { dpdkDriver: 'uio' as QatDpdkDriver }, /dpdkDriver: 'uio' is not one of igb_uio, vfio-pci|dpdkDriver: 'uio' is not one of vfio-pci, igb_uio/],
-  ['allocationPolicy', { allocationPolicy: 'random' as QatAllocationPolicy }, /allocationPolicy: 'random'/],
+  ['allocationPolicy', { allocationPolicy: 'random' as QatAllocationPolicy }, /test\/qat: \[ATLS-ENUM001\] allocationPolicy: 'random'/],
   ['enabledPfIds', { enabledPfIds: ['0x4940'] }, /enabledPfIds\[0\]: '0x4940' is not a PCI device id/],
-  ['image', { image: 'intel/plugin latest' }, /test\/qat: \[ATLS-QAT002\] image: 'intel\/plugin latest' is not an image reference/],
-  ['initImage', { initImage: '' }, /test\/qat: \[ATLS-QAT002\] initImage: '' is not an image reference/],
+  ['image', { image: 'intel/plugin latest' }, /test\/qat: \[ATLS-IMG002\] image: 'intel\/plugin latest' is not an image reference/],
+  ['initImage', { initImage: '' }, /test\/qat: \[ATLS-IMG002\] initImage: '' is not an image reference/],
   ['nodeSelector', { nodeSelector: { 'a b': 'x' } }, /nodeSelector.a b: is not a valid label key/],
   ['configureVfs', { configureVfs: false, services: QatServices.CRYPTO }, /configureVfs: services, autoReset/],
 ])('a bad %s is refused at once, naming the prop', (_name, props, message) => {

@@ -306,7 +306,7 @@ test.each([
   ['vfioOwnership without vfioAccess', { vfioAccess: false, vfioOwnership: VfioOwnership.UDEV_RULE }, /vfioOwnership: needs vfioAccess/],
   ['containerRuntime without a runtime step', { raiseMemlock: false, containerRuntime: ContainerRuntime.CRIO }, /containerRuntime: needs raiseMemlock or VfioOwnership.FROM_SECURITY_CONTEXT/],
   ['a vfioOwnership that is not one', { vfioOwnership: 'udev' }, /vfioOwnership: 'udev' is not a VfioOwnership/],
-  ['an image that is not a reference', { image: 'debian slim' }, /prep: \[ATLS-QAT002\] image: 'debian slim' is not an image reference/],
+  ['an image that is not a reference', { image: 'debian slim' }, /prep: \[ATLS-IMG002\] image: 'debian slim' is not an image reference/],
 ])('%s is an error naming the prop', (_name, props, message) => {
   expect(() => envOf(props)).toThrow(message);
 });

@@ -117,12 +117,12 @@ describe('the default QatNodePrep', () => {
     new DaemonSet(ds).validate();
   });
 
-  test('the app registers the advertised resource for the gateways\' check', () => {
-    expect(AppRegistry.of(app).qatResources).toEqual(['qat.intel.com/cy']);
+  test('the gateways\' check finds the app\'s plugin and reads the resources it advertises', () => {
+    expect(AppRegistry.of(app).lookup(QatDevicePlugin)?.resourceNames).toEqual(['qat.intel.com/cy']);
   });
 
   test('NFD is created in the chart when the app has none', () => {
-    expect(AppRegistry.of(app).singletons.get('NodeFeatureDiscovery')).toBeInstanceOf(NodeFeatureDiscovery);
+    expect(AppRegistry.of(app).lookup(NodeFeatureDiscovery)).toBeInstanceOf(NodeFeatureDiscovery);
   });
 });
 
@@ -143,13 +143,13 @@ testUpstream('NodeFeatureRules validate against the NFD v0.19.0 CRD schema', () 
 
 test('with NFD declared existing, nothing of NFD is created but the rules are', () => {
   const { prep: p, app } = prep({}, (chart) => NodeFeatureDiscovery.useExisting(chart));
-  expect(AppRegistry.of(app).singletons.get('NodeFeatureDiscovery')).toBeUndefined();
+  expect(AppRegistry.of(app).lookup(NodeFeatureDiscovery)).toBeUndefined();
   expect(own(p).filter((o) => o.startsWith('NodeFeatureRule'))).toHaveLength(2);
 });
 
 test('the app\'s NFD instance is reused', () => {
   const { app, prep: p } = prep({}, (chart) => new NodeFeatureDiscovery(chart, 'nfd'));
-  expect(AppRegistry.of(app).singletons.get('NodeFeatureDiscovery')!.node.path).toBe('test/nfd');
+  expect(AppRegistry.of(app).lookup(NodeFeatureDiscovery)!.node.path).toBe('test/nfd');
   expect(p.node.findAll().some((c) => c instanceof NodeFeatureDiscovery)).toBe(false);
 });
 
@@ -189,9 +189,9 @@ test.each<[string, QatNodePrepProps, RegExp]>([
   ['every step off', { hostPrep: { loadVfioPci: false, vfioAccess: false, raiseMemlock: false } }, /test\/qat\/HostPrep: \[ATLS-QAT002\] loadVfioPci: every host preparation step is off/],
   ['vfioUid', { hostPrep: { vfioUid: -1 } }, /test\/qat\/HostPrep: \[ATLS-QAT002\] vfioUid: -1 is not an integer/],
   ['vfioUid without vfioAccess', { hostPrep: { vfioAccess: false, vfioUid: 5 } }, /HostPrep: \[ATLS-QAT002\] vfioUid: needs vfioAccess/],
-  ['memlockBytes', { hostPrep: { memlockBytes: 4096 } }, /HostPrep: \[ATLS-QAT002\] memlockBytes: 4096 is not an integer within 1048576/],
+  ['memlockBytes', { hostPrep: { memlockBytes: 4096 } }, /HostPrep: \[ATLS-QAT002\] memlockBytes: 4096 is not an integer of at least 1048576/],
   ['memlockBytes without raiseMemlock', { hostPrep: { raiseMemlock: false, memlockBytes: 2 ** 27 } }, /HostPrep: \[ATLS-QAT002\] memlockBytes: needs raiseMemlock/],
-  ['containerRuntime', { hostPrep: { containerRuntime: 'docker' as ContainerRuntime } }, /HostPrep: \[ATLS-QAT002\] containerRuntime: 'docker' is not one of containerd, crio/],
+  ['containerRuntime', { hostPrep: { containerRuntime: 'docker' as ContainerRuntime } }, /HostPrep: \[ATLS-ENUM001\] containerRuntime: 'docker' is not one of containerd, crio/],
 ])('%s is refused at once, naming the prop', (_name, props, message) => {
   expect(() => prep(props)).toThrow(message);
 });
