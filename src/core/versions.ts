@@ -16,7 +16,7 @@ export class Versions {
   /** Envoy Gateway release the manifests are written for (Kubernetes 1.33–1.36). */
   public static readonly ENVOY_GATEWAY = 'v1.9.1';
 
-  /** The Envoy release `ENVOY_GATEWAY` runs by default. */
+  /** The Envoy release of the gateways (a patch release at or after the one `ENVOY_GATEWAY` runs by default: 1.39.3 carries the CVE-2026-35189 fix). */
   public static readonly ENVOY = 'v1.39.3';
 
   /**

@@ -85,8 +85,8 @@ test('Envoy keeps Envoy Gateway\'s hardened non-root defaults: no security conte
   expect(proxies).toHaveLength(4);
   for (const p of proxies) {
     const k = p.spec.provider.kubernetes;
-    // A container securityContext replaces Envoy Gateway's default (non-root, no privilege
-    // escalation, all capabilities dropped) wholesale; memlock comes from the host's limit.
+    // None is needed: Envoy Gateway's default (non-root, no privilege escalation, all capabilities
+    // dropped) applies, and since v1.9.1 one would be merged over it; memlock comes from the host's limit.
     expect(k.envoyDeployment.container.securityContext).toBeUndefined();
     expect(k.envoyDeployment.pod?.securityContext).toBeUndefined();
     expect(k.envoyDeployment.patch).toBeUndefined();
