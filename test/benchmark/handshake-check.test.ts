@@ -136,14 +136,14 @@ describe('props (ATLS-CHECK001)', () => {
     ['a bad namespace', { namespace: 'Checks' }, /\[ATLS-NAME001\] namespace/],
     ['a bad name', { name: 'Check!' }, /\[ATLS-NAME001\] name/],
     ['a fractional handshake timeout', { handshakeTimeout: Duration.millis(1500) },
-      /^check\/check: \[ATLS-CHECK001\] handshakeTimeout: 1\.5 s is not a whole number of seconds ≥ 1$/],
+      /^check\/check: \[ATLS-CHECK001\] handshakeTimeout: 1\.5 s is not a whole number of seconds ≥ 1 \(Python: handshake_timeout\)$/],
     ['a zero handshake timeout', { handshakeTimeout: Duration.seconds(0) }, /handshakeTimeout: 0 s/],
     ['a deadline shorter than the listeners may take', { activeDeadline: Duration.seconds(30) },
-      /^check\/check: \[ATLS-CHECK001\] activeDeadline: 30 s is shorter than 3 listeners may take \(60 s: each the handshake timeout plus 10 s for the stats\)$/],
+      /^check\/check: \[ATLS-CHECK001\] activeDeadline: 30 s is shorter than 3 listeners may take \(60 s: each the handshake timeout plus 10 s for the stats\) \(Python: active_deadline\)$/],
     ['a fractional TTL', { ttlAfterFinished: Duration.millis(500) }, /\[ATLS-CHECK001\] ttlAfterFinished: 0\.5 s/],
     ['zero cpu', { cpu: Cpu.millis(0) }, /\[ATLS-CHECK001\] cpu: must be positive/],
     ['a fractional memory', { memory: Size.kibibytes(1000) }, /\[ATLS-CHECK001\] memory: 1000 KiB is not a positive whole number of MiB/],
-    ['an image with spaces', { image: 'python 3' }, /\[ATLS-CHECK001\] image: 'python 3' is not an image reference/],
+    ['an image with spaces', { image: 'python 3' }, /\[ATLS-IMG002\] image: 'python 3' is not an image reference/],
     ['a non-boolean hook flag', { argoCdHook: 'yes' as unknown as boolean }, /\[ATLS-CHECK001\] argoCdHook: must be true or false/],
   ];
   test.each(cases)('%s is an error naming the construct path and the prop', (_name, props, message) => {
