@@ -1,16 +1,14 @@
-import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { benchmarkContainers } from './pod';
+import { BenchmarkConfig, ResolvedBenchmark, resolveBenchmark } from './resolve-benchmark';
 import { AppRegistry } from '../core/app-registry';
 import { HANDSHAKE_BENCHMARK_ASSET, HANDSHAKE_BENCHMARK_MODULES, readAsset } from '../core/assets';
 import { propName } from '../core/messages';
-import { cpuCores } from '../core/names';
 import { PSA_ENFORCE, restrictedPod } from '../core/pod-security';
-import { Finding, finding, ruleError } from '../core/rules';
-import { checkCpu, checkHostname, checkImage, checkInt, checkLabel, checkPositiveInt, mebibytes } from '../core/validation';
+import { Finding, finding } from '../core/rules';
 import { AcceleratedTlsGateway } from '../gateway/accelerated-tls-gateway';
-import { ListenerDescription } from '../gateway/description';
 
 /** Props of `HandshakeBenchmark`. */
 export interface HandshakeBenchmarkProps {
@@ -147,122 +145,81 @@ export class HandshakeBenchmark extends Construct {
 
   constructor(scope: Construct, id: string, props: HandshakeBenchmarkProps) {
     super(scope, id);
-    const targets = props?.targets;
-    if (!Array.isArray(targets) || targets.length === 0 || !targets.every((t) => t instanceof AcceleratedTlsGateway)) {
-      throw ruleError('ATLS-BENCH002', this, 'targets', 'at least one AcceleratedTlsGateway is required');
-    }
-    if (new Set(targets).size !== targets.length) throw ruleError('ATLS-BENCH002', this, 'targets', 'a gateway is listed twice');
-    this.targets = targets;
-    this.namespace = checkLabel(this, 'ATLS-NAME001', 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
-    this.name = checkLabel(this, 'ATLS-NAME001', 'name', props.name ?? 'handshake-benchmark');
-    const concurrency = checkPositiveInt(this, 'ATLS-BENCH002', 'concurrency', props.concurrency ?? 64);
-    const qps = props.qps ?? 0;
-    if (typeof qps !== 'number' || !Number.isFinite(qps) || qps < 0) throw ruleError('ATLS-BENCH002', this, 'qps', `${qps} is not a number ≥ 0`);
-    const seconds = (props.duration ?? Duration.seconds(30)).toSeconds({ integral: false });
-    if (!Number.isInteger(seconds) || seconds < 1) throw ruleError('ATLS-BENCH002', this, 'duration', `${seconds} s is not a whole number of seconds ≥ 1`);
-    const first = targetListener(targets[0]);
-    const hostname = props.hostname ?? first.hostname;
-    if (hostname === undefined || hostname.startsWith('*')) {
-      throw ruleError('ATLS-BENCH002', this, 'hostname', `needed: the first target's first listener has ${hostname ? `the wildcard '${hostname}'` : 'no hostname'}`);
-    }
-    checkHostname(this, 'ATLS-NAME001', 'hostname', hostname);
-    // Every target is loaded on its first listener with this SNI: that listener must accept it.
-    targets.forEach((gw, i) => {
-      const h = targetListener(gw).hostname;
-      const accepts = h === undefined || h === hostname || (h.startsWith('*.') && hostname.endsWith(h.slice(1)) && !hostname.slice(0, -h.length + 1).includes('.'));
-      if (!accepts) throw ruleError('ATLS-BENCH002', this, 'hostname', `'${hostname}' is not accepted by the first listener of targets[${i}] (hostname '${h}')`);
-    });
-    const cpu = checkCpu(this, 'ATLS-BENCH002', 'cpu', props.cpu ?? Cpu.units(2));
-    const memory = props.memory ?? Size.mebibytes(512);
-    const memoryMi = mebibytes(this, 'ATLS-BENCH002', 'memory', memory);
-    const clientPods = checkInt(this, 'ATLS-BENCH002', 'clientPods', props.clientPods ?? 1, 1, 100);
-    checkImage(this, 'fortioImage', props.fortioImage);
-    checkImage(this, 'scriptImage', props.scriptImage);
-    checkImage(this, 'toolsImage', props.toolsImage);
+    const r = resolveBenchmark(this, props);
+    this.targets = r.targets;
+    this.namespace = r.namespace;
+    this.name = r.name;
 
-    const config = {
-      hostname,
-      concurrency,
-      qps,
-      duration: `${seconds}s`,
-      clients: { pods: clientPods, cpu: cpuCores(cpu), namespace: this.namespace, job: this.name },
-      targets: targets.map((gw) => {
-        const t = targetListener(gw);
-        return {
-          // The gateway name, qualified by its namespace only when two targets share it.
-          name: targets.filter((o) => o.name === gw.name).length > 1 ? `${gw.namespace}-${gw.name}` : gw.name,
-          provider: gw.provider.kind,
-          keyType: t.keyType ?? null,
-          // The xDS name of the loaded listener's Secret: a rejected update of it explains a target that serves nothing.
-          secret: t.secret,
-          host: `${gw.envoyServiceName}.${gw.envoyNamespace}.svc`,
-          port: t.port,
-          envoyNamespace: gw.envoyNamespace,
-          podLabels: gw._describe().podLabels,
-          // What the script reads from Envoy (stats or logs) to tell whether the provider did the work.
-          evidence: gw.provider._behaviour.benchmarkEvidence ?? null,
-          baseline: null as string | null,
-        };
-      }),
-    };
-
-    this.namespaceObject = props.createNamespace ? new k8s.KubeNamespace(this, 'Namespace', {
+    this.namespaceObject = r.createNamespace ? new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
-        name: this.namespace,
+        name: r.namespace,
         // The Job's pod is non-root, drops every capability and uses RuntimeDefault seccomp.
         labels: { [PSA_ENFORCE]: 'restricted' },
       },
     }) : undefined;
-    const metadata = { name: this.name, namespace: this.namespace };
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
-    const roleNamespaces = this.rbac(clientPods);
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: r.name, namespace: r.namespace } });
+    const roleNamespaces = this.rbac(r.clientPods);
     const envoyNamespaces = [...roleNamespaces.keys()].sort();
     this.roles = envoyNamespaces.map((ns) => new k8s.KubeRole(this, `Role-${ns}`, {
-      metadata: { name: this.name, namespace: ns },
+      metadata: { name: r.name, namespace: ns },
       rules: [...roleNamespaces.get(ns)!].sort().map((resource) => ({ apiGroups: [''], resources: [resource], verbs: RBAC_VERBS[resource] })),
     }));
     this.roleBindings = envoyNamespaces.map((ns) => new k8s.KubeRoleBinding(this, `RoleBinding-${ns}`, {
-      metadata: { name: this.name, namespace: ns },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
-      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
+      metadata: { name: r.name, namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: r.name },
+      subjects: [{ kind: 'ServiceAccount', name: r.name, namespace: r.namespace }],
     }));
+    this.configMap = this.addConfigMap(r);
+    this.job = this.addJob(r);
+    AppRegistry.of(this).addCheck(() => this.checkFairness());
+  }
+
+  private addConfigMap(r: ResolvedBenchmark): ApiObject {
     // Baselines are matched at synth (placement is resolved then); the config is lazy too.
-    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
-      metadata,
+    return new k8s.KubeConfigMap(this, 'ConfigMap', {
+      metadata: { name: r.name, namespace: r.namespace },
       data: {
         'benchmark.py': readAsset(HANDSHAKE_BENCHMARK_ASSET),
         // Imported from the script's directory, /config.
         ...Object.fromEntries(HANDSHAKE_BENCHMARK_MODULES.map((m) => [m, readAsset(m)])),
-        'config.json': Lazy.any({ produce: () => JSON.stringify(this.withBaselines(config), undefined, 2) + '\n' }),
+        'config.json': Lazy.any({ produce: () => JSON.stringify(this.withBaselines(r.config), undefined, 2) + '\n' }),
       },
     });
+  }
 
-    const podLabels = { 'app.kubernetes.io/name': 'handshake-benchmark', 'app.kubernetes.io/instance': this.name };
-    this.job = new k8s.KubeJob(this, 'Job', {
-      metadata: { ...metadata, labels: podLabels },
+  private addJob(r: ResolvedBenchmark): ApiObject {
+    const podLabels = { 'app.kubernetes.io/name': 'handshake-benchmark', 'app.kubernetes.io/instance': r.name };
+    return new k8s.KubeJob(this, 'Job', {
+      metadata: { name: r.name, namespace: r.namespace, labels: podLabels },
       spec: {
         backoffLimit: 0,
         // Bounded: every load stops by itself; the margin covers pulls, client start, stats and TLS setup.
-        activeDeadlineSeconds: 1200 + targets.length * (seconds + 60),
+        activeDeadlineSeconds: 1200 + r.targets.length * (r.seconds + 60),
         // Each pod is one client; JOB_COMPLETION_INDEX tells the first (which reports) from the others.
         completionMode: 'Indexed',
-        completions: clientPods,
-        parallelism: clientPods,
+        completions: r.clientPods,
+        parallelism: r.clientPods,
         template: {
           metadata: { labels: podLabels },
           spec: {
-            serviceAccountName: this.name,
+            serviceAccountName: r.name,
             restartPolicy: 'Never',
             securityContext: restrictedPod(UID),
             affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: this.antiAffinity() } },
-            ...(props.nodeSelector ? { nodeSelector: props.nodeSelector } : {}),
-            ...(props.tolerations?.length ? { tolerations: props.tolerations } : {}),
-            ...benchmarkContainers({ ...props, cpu: cpu.amount, memory: memoryMi, configMap: this.name }),
+            ...(r.nodeSelector ? { nodeSelector: r.nodeSelector } : {}),
+            ...(r.tolerations ? { tolerations: r.tolerations } : {}),
+            ...benchmarkContainers({
+              cpu: r.cpu.amount,
+              memory: r.memory,
+              configMap: r.name,
+              fortioImage: r.fortioImage,
+              scriptImage: r.scriptImage,
+              toolsImage: r.toolsImage,
+            }),
           },
         },
       },
     });
-    AppRegistry.of(this).addCheck(() => this.checkFairness());
   }
 
   /** The resources the ServiceAccount reads, by namespace. */
@@ -307,7 +264,7 @@ export class HandshakeBenchmark extends Construct {
     return out;
   }
 
-  private withBaselines(config: { targets: Array<{ name: string; baseline: string | null }> }): object {
+  private withBaselines(config: BenchmarkConfig): object {
     const baselines = this.baselines();
     return {
       ...config,
@@ -343,11 +300,6 @@ export class HandshakeBenchmark extends Construct {
     }
     return errors;
   }
-}
-
-/** The listener a benchmark loads: the gateway's first. */
-function targetListener(gw: AcceleratedTlsGateway): ListenerDescription {
-  return gw._describe().listeners[0];
 }
 
 /**

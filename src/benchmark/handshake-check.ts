@@ -2,7 +2,7 @@ import { ApiObject, Duration, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HANDSHAKE_CHECK_ASSET, HANDSHAKE_CHECK_MODULES, readAsset } from '../core/assets';
-import { RESTRICTED_CONTAINER, restrictedPod } from '../core/pod-security';
+import { equalResources, RESTRICTED_CONTAINER, restrictedPod } from '../core/pod-security';
 import { ruleError } from '../core/rules';
 import { checkCpu, checkImage, checkLabel, mebibytes } from '../core/validation';
 import { Versions } from '../core/versions';
@@ -159,7 +159,6 @@ export class HandshakeCheck extends Construct {
     });
 
     const labels = { 'app.kubernetes.io/name': 'handshake-check', 'app.kubernetes.io/instance': this.name };
-    const quantities = { cpu: k8s.Quantity.fromString(cpu.amount), memory: k8s.Quantity.fromString(memory) };
     const hook = props.argoCdHook ?? true;
     this.job = new k8s.KubeJob(this, 'Job', {
       metadata: {
@@ -188,7 +187,7 @@ export class HandshakeCheck extends Construct {
                 { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
               ],
               securityContext: RESTRICTED_CONTAINER,
-              resources: { requests: quantities, limits: quantities },
+              resources: equalResources(cpu.amount, memory),
               volumeMounts: [
                 { name: 'config', mountPath: '/config', readOnly: true },
                 ...secrets.map((s) => ({ name: volumeOf(s), mountPath: `/secrets/${volumeOf(s)}`, readOnly: true })),

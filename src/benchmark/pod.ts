@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import { RESTRICTED_CONTAINER } from '../core/pod-security';
+import { equalResources, RESTRICTED_CONTAINER } from '../core/pod-security';
 import { Versions } from '../core/versions';
 
 /** @internal What the containers of a HandshakeBenchmark client pod are made of. */
@@ -20,11 +20,7 @@ const SECURITY_CONTEXT = RESTRICTED_CONTAINER;
  * shell, so a static busybox copies its binary out; the script runs in its own Python image.
  */
 export function benchmarkContainers(o: BenchmarkContainerOptions): Pick<k8s.PodSpec, 'initContainers' | 'containers' | 'volumes'> {
-  const quantities = { cpu: k8s.Quantity.fromString(o.cpu), memory: k8s.Quantity.fromString(o.memory) };
-  const small = {
-    requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
-    limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
-  };
+  const small = equalResources('100m', '64Mi');
   const copy = (name: string, image: string, command: string[]): k8s.Container => ({
     name, image, command, securityContext: SECURITY_CONTEXT, resources: small, volumeMounts: [{ name: 'tools', mountPath: '/tools' }],
   });
@@ -45,7 +41,7 @@ export function benchmarkContainers(o: BenchmarkContainerOptions): Pick<k8s.PodS
         { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
       ],
       securityContext: SECURITY_CONTEXT,
-      resources: { requests: quantities, limits: quantities },
+      resources: equalResources(o.cpu, o.memory),
       volumeMounts: [
         { name: 'config', mountPath: '/config', readOnly: true },
         { name: 'tools', mountPath: '/tools', readOnly: true },

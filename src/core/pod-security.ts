@@ -25,3 +25,14 @@ export const RESTRICTED_CONTAINER: k8s.SecurityContext = {
 export function restrictedPod(uid: number): k8s.PodSecurityContext {
   return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } };
 }
+
+/** @internal `RESTRICTED_CONTAINER` with further settings (SELinux type, seccomp, ...). */
+export function restrictedContainer(extra: k8s.SecurityContext): k8s.SecurityContext {
+  return { ...RESTRICTED_CONTAINER, ...extra };
+}
+
+/** @internal Container resources whose requests equal their limits (Guaranteed QoS when every container's do). */
+export function equalResources(cpu: string, memory: string): k8s.ResourceRequirements {
+  const quantities = { cpu: k8s.Quantity.fromString(cpu), memory: k8s.Quantity.fromString(memory) };
+  return { requests: quantities, limits: quantities };
+}

@@ -108,3 +108,9 @@ export function mebibytes(where: Where, rule: RuleId, prop: string, size: Size):
   }
   return `${mib}Mi`;
 }
+
+/** A list with at least one entry, else `detail` under `rule`. */
+export function checkNonEmptyList<T>(where: Where, rule: RuleId, prop: string, value: T[] | undefined, detail: string): T[] {
+  if (!Array.isArray(value) || value.length === 0) throw ruleError(rule, where, prop, detail);
+  return value;
+}

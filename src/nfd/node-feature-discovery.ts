@@ -2,15 +2,13 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { nfdCrdSpecs } from './crds';
-import { EMPTY_CONFIG, NfdWorkerConfig, renderWorkerConfig } from './worker-config';
+import { ResolvedNfd, resolveNfd } from './resolve';
+import { EMPTY_CONFIG, NfdWorkerConfig } from './worker-config';
 import { NFD_CONFIG_DIR, NFD_RBAC, nfdContainer, workerVolumes } from './workloads';
 import { AppRegistry } from '../core/app-registry';
 import { crdChart, dropEmptyCrdChart } from '../core/crd-chart';
 import { shortHash } from '../core/names';
 import { privilegedNamespace } from '../core/pod-security';
-import { ruleError } from '../core/rules';
-import { checkImage, checkLabel, checkSubdomain } from '../core/validation';
-import { Versions } from '../core/versions';
 import { NodeFeatureRule, NodeFeatureRuleSpecRules } from '../imports/nfd.k8s-sigs.io';
 
 /** A NodeFeatureRule installed together with NFD. */
@@ -59,7 +57,6 @@ export interface NodeFeatureDiscoveryProps {
 }
 
 const IMPLICIT_ID = 'NodeFeatureDiscovery';
-const DEFAULT_NAMESPACE = 'node-feature-discovery';
 
 /**
  * Node Feature Discovery v0.19.0 as typed objects, equivalent to upstream's default kustomize
@@ -110,19 +107,28 @@ export class NodeFeatureDiscovery extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeFeatureDiscoveryProps = {}) {
     super(scope, id);
-    const reg = AppRegistry.of(this);
     // An explicit instance replaces the one QatNodePrep or CryptoMbAffinity created on their own.
-    reg.claim(NodeFeatureDiscovery, this);
+    AppRegistry.of(this).claim(NodeFeatureDiscovery, this);
+    const r = resolveNfd(this, props);
+    this.namespace = r.namespace;
+    this.image = r.image;
 
-    const ns = this.namespace = checkLabel(this, 'ATLS-NAME001', 'namespace', props.namespace ?? DEFAULT_NAMESPACE);
-    this.image = checkImage(this, 'image', props.image) ?? Versions.NODE_FEATURE_DISCOVERY_IMAGE;
-    checkTolerations(this, props.workerTolerations);
-    const workerConf = renderWorkerConfig(this, props.workerConfig);
-    const ruleDefs = checkRules(this, props.extraRules);
+    privilegedNamespace(this, r.namespace, 'nfd-worker mounts host paths read-only (/boot, /sys, /lib, ...), which baseline forbids');
+    this.crds = r.installCrds ? installCrds(this) : [];
+    this.addRbac(r.namespace);
+    // Content-hashed names, as kustomize's generator makes them: a new config rolls the pods.
+    const masterConf = this.addConfigMap(r.namespace, 'nfd-master-conf', 'nfd-master.conf', EMPTY_CONFIG);
+    const workerConf = this.addConfigMap(r.namespace, 'nfd-worker-conf', 'nfd-worker.conf', r.workerConfig);
+    this.gc = this.addGc(r.namespace);
+    this.master = this.addMaster(r.namespace, masterConf);
+    this.worker = this.addWorker(r, workerConf);
+    this.extraRules = r.extraRules.map((d) => new NodeFeatureRule(this, `Rule-${d.name}`, {
+      metadata: { name: d.name },
+      spec: { rules: d.rules },
+    }));
+  }
 
-    privilegedNamespace(this, ns, 'nfd-worker mounts host paths read-only (/boot, /sys, /lib, ...), which baseline forbids');
-    this.crds = (props.installCrds ?? true) ? installCrds(this) : [];
-
+  private addRbac(ns: string): void {
     for (const sa of ['nfd-gc', 'nfd-master', 'nfd-worker']) {
       new k8s.KubeServiceAccount(this, `ServiceAccount-${sa}`, { metadata: { name: sa, namespace: ns } });
     }
@@ -142,16 +148,18 @@ export class NodeFeatureDiscovery extends Construct {
         subjects: subjects(name),
       });
     }
+  }
 
-    // Content-hashed names, as kustomize's generator makes them: a new config rolls the pods.
-    const configMap = (name: string, file: string, content: string) => new k8s.KubeConfigMap(this, `ConfigMap-${name}`, {
+  /** A ConfigMap holding `file`, named after its content; returns the name. */
+  private addConfigMap(ns: string, name: string, file: string, content: string): string {
+    return new k8s.KubeConfigMap(this, `ConfigMap-${name}`, {
       metadata: { name: `${name}-${shortHash(content, 10)}`, namespace: ns },
       data: { [file]: content },
     }).name;
-    const masterConf = configMap('nfd-master-conf', 'nfd-master.conf', EMPTY_CONFIG);
-    const workerConfName = configMap('nfd-worker-conf', 'nfd-worker.conf', workerConf);
+  }
 
-    this.gc = new k8s.KubeDeployment(this, 'Deployment-nfd-gc', {
+  private addGc(ns: string): ApiObject {
+    return new k8s.KubeDeployment(this, 'Deployment-nfd-gc', {
       metadata: { labels: { app: 'nfd' }, name: 'nfd-gc', namespace: ns },
       spec: {
         selector: { matchLabels: { app: 'nfd-gc' } },
@@ -172,9 +180,11 @@ export class NodeFeatureDiscovery extends Construct {
         },
       },
     });
+  }
 
+  private addMaster(ns: string, masterConf: string): ApiObject {
     const controlPlane = 'node-role.kubernetes.io/control-plane';
-    this.master = new k8s.KubeDeployment(this, 'Deployment-nfd-master', {
+    return new k8s.KubeDeployment(this, 'Deployment-nfd-master', {
       metadata: { labels: { app: 'nfd' }, name: 'nfd-master', namespace: ns },
       spec: {
         replicas: 1,
@@ -207,10 +217,12 @@ export class NodeFeatureDiscovery extends Construct {
         },
       },
     });
+  }
 
+  private addWorker(r: ResolvedNfd, workerConfName: string): ApiObject {
     const { mounts, volumes } = workerVolumes(workerConfName);
-    this.worker = new k8s.KubeDaemonSet(this, 'DaemonSet-nfd-worker', {
-      metadata: { labels: { app: 'nfd' }, name: 'nfd-worker', namespace: ns },
+    return new k8s.KubeDaemonSet(this, 'DaemonSet-nfd-worker', {
+      metadata: { labels: { app: 'nfd' }, name: 'nfd-worker', namespace: r.namespace },
       spec: {
         selector: { matchLabels: { app: 'nfd-worker' } },
         template: {
@@ -227,17 +239,12 @@ export class NodeFeatureDiscovery extends Construct {
             })],
             dnsPolicy: 'ClusterFirstWithHostNet',
             serviceAccountName: 'nfd-worker',
-            ...(props.workerTolerations?.length ? { tolerations: props.workerTolerations } : {}),
+            ...(r.workerTolerations ? { tolerations: r.workerTolerations } : {}),
             volumes,
           },
         },
       },
     });
-
-    this.extraRules = ruleDefs.map((r) => new NodeFeatureRule(this, `Rule-${r.name}`, {
-      metadata: { name: r.name },
-      spec: { rules: r.rules },
-    }));
   }
 }
 
@@ -272,40 +279,4 @@ function currentInstance(dependent: IConstruct): IDependable {
     },
   });
   return dependable;
-}
-
-const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
-
-function checkTolerations(scope: IConstruct, tolerations: k8s.Toleration[] | undefined): void {
-  if (tolerations === undefined) return;
-  if (!Array.isArray(tolerations)) throw ruleError('ATLS-NFD001', scope, 'workerTolerations', 'must be a list');
-  tolerations.forEach((t, i) => {
-    const fail = (detail: string) => ruleError('ATLS-NFD001', scope, `workerTolerations[${i}]`, detail);
-    if (typeof t !== 'object' || t === null) throw fail('must be a toleration');
-    const op = t.operator ?? 'Equal';
-    if (op !== 'Equal' && op !== 'Exists') throw fail(`operator '${op}' is not Equal or Exists`);
-    if (op === 'Exists' && t.value) throw fail('operator Exists takes no value');
-    if (op === 'Equal' && !t.key) throw fail('operator Equal needs a key');
-    if (t.effect !== undefined && !EFFECTS.includes(t.effect)) throw fail(`effect '${t.effect}' is not one of ${EFFECTS.join(', ')}`);
-  });
-}
-
-function checkRules(scope: IConstruct, defs: NodeFeatureRuleDefinition[] | undefined): NodeFeatureRuleDefinition[] {
-  if (defs === undefined) return [];
-  if (!Array.isArray(defs)) throw ruleError('ATLS-NFD001', scope, 'extraRules', 'must be a list');
-  const names = new Set<string>();
-  defs.forEach((d, i) => {
-    const prop = `extraRules[${i}]`;
-    if (typeof d !== 'object' || d === null) throw ruleError('ATLS-NFD001', scope, prop, 'must be a NodeFeatureRuleDefinition');
-    checkSubdomain(scope, 'ATLS-NAME001', `${prop}.name`, d.name);
-    if (names.has(d.name)) throw ruleError('ATLS-NFD001', scope, `${prop}.name`, `'${d.name}' is used by another rule`);
-    names.add(d.name);
-    if (!Array.isArray(d.rules) || d.rules.length === 0) throw ruleError('ATLS-NFD001', scope, `${prop}.rules`, 'at least one rule is required');
-    d.rules.forEach((r, j) => {
-      if (typeof r !== 'object' || r === null || typeof r.name !== 'string' || r.name.length === 0) {
-        throw ruleError('ATLS-NFD001', scope, `${prop}.rules[${j}].name`, 'every rule needs a name');
-      }
-    });
-  });
-  return defs;
 }

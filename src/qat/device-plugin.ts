@@ -2,49 +2,12 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { declareExistingQatPlugin, ExistingQatDevicePluginProps } from './existing-device-plugin';
-import { defaultQatNodeSelector, QAT_READY_LABEL } from './labels';
+import { QAT_READY_LABEL } from './labels';
+import { QatAllocationPolicy, QatDpdkDriver, QatVfDriver } from './plugin-options';
+import { ENVOY_PF_DEVICE_IDS, ResolvedQatDevicePlugin, resolveQatDevicePlugin } from './resolve-device-plugin';
 import { QatServices } from './services';
 import { AppRegistry } from '../core/app-registry';
-import { privilegedNamespace } from '../core/pod-security';
-import { ruleError } from '../core/rules';
-import { checkEnum, checkImage, checkInt, checkLabel, checkLabelMap } from '../core/validation';
-import { Versions } from '../core/versions';
-
-/** Driver the plugin binds QAT VFs to (`-dpdk-driver`). */
-export enum QatDpdkDriver {
-  /** vfio-pci (the plugin's default): what qatlib and Envoy's QAT provider use. */
-  VFIO_PCI = 'vfio-pci',
-  /** igb_uio (legacy DPDK). */
-  IGB_UIO = 'igb_uio',
-}
-
-/** Kernel VF drivers whose devices the plugin registers (`-kernel-vf-drivers`). */
-export enum QatVfDriver {
-  /** DH895xCC VFs. */
-  DRIVER_DH895XCCVF = 'dh895xccvf',
-  /** C62x VFs (37c9). */
-  DRIVER_C6XXVF = 'c6xxvf',
-  /** C3xxx VFs. */
-  DRIVER_C3XXXVF = 'c3xxxvf',
-  /** D15xx VFs. */
-  DRIVER_D15XXVF = 'd15xxvf',
-  /** Gen4 4xxx/401xx/402xx VFs (4941, 4943, 4945). */
-  DRIVER_4XXXVF = '4xxxvf',
-  /** Gen4 420xx VFs (4947). */
-  DRIVER_420XXVF = '420xxvf',
-  /** C4xxx VFs. */
-  DRIVER_C4XXXVF = 'c4xxxvf',
-  /** Gen6 6xxx VFs (4949). Not in the plugin's default list. */
-  DRIVER_6XXXVF = '6xxxvf',
-}
-
-/** How the plugin picks VFs for a container (`-allocation-policy`). */
-export enum QatAllocationPolicy {
-  /** Spread the VFs across physical functions. */
-  BALANCED = 'balanced',
-  /** Take the lowest-numbered VFs. */
-  PACKED = 'packed',
-}
+import { privilegedNamespace, restrictedContainer } from '../core/pod-security';
 
 /** Props of `QatDevicePlugin`. */
 export interface QatDevicePluginProps {
@@ -132,20 +95,6 @@ export interface QatDevicePluginProps {
   readonly tolerations?: k8s.Toleration[];
 }
 
-/** The plugin's `-kernel-vf-drivers` default (v0.36.0 cmd/qat_plugin/qat_plugin.go). */
-const DEFAULT_VF_DRIVERS = [QatVfDriver.DRIVER_4XXXVF, QatVfDriver.DRIVER_420XXVF];
-/**
- * PF device ids by the kernel driver of their VFs, for the generations Envoy can use (the VF id
- * is the PF id + 1; v0.36.0 cmd/qat_plugin/dpdkdrv/dpdkdrv.go `qatDeviceDriver` and
- * `getDeviceCapabilities`, which gives `cy` only to these VFs).
- */
-const ENVOY_PF_IDS_BY_VF_DRIVER: Partial<Record<QatVfDriver, string[]>> = {
-  [QatVfDriver.DRIVER_4XXXVF]: ['4940', '4942', '4944'],
-  [QatVfDriver.DRIVER_420XXVF]: ['4946'],
-  [QatVfDriver.DRIVER_6XXXVF]: ['4948'],
-};
-const PF_ID = /^[0-9a-f]{4}$/;
-
 /**
  * The Intel QAT device plugin v0.36.0 as the upstream `qat_initcontainer` overlay renders it,
  * in its own namespace: the `intel-qat-plugin` DaemonSet with the VF init container, and the
@@ -162,7 +111,7 @@ export class QatDevicePlugin extends Construct {
    * generations are left out: Envoy's provider uses qatlib, which drives Gen4 and later, and the
    * plugin advertises `qat.intel.com/cy` only for Gen4 and later VFs.
    */
-  public static readonly PF_DEVICE_IDS: string[] = Object.values(ENVOY_PF_IDS_BY_VF_DRIVER).flatMap((ids) => ids ?? []);
+  public static readonly PF_DEVICE_IDS: string[] = ENVOY_PF_DEVICE_IDS;
 
   /**
    * Declares that Intel's QAT device plugin is already installed in the cluster: nothing is
@@ -199,76 +148,62 @@ export class QatDevicePlugin extends Construct {
 
   constructor(scope: Construct, id: string, props: QatDevicePluginProps = {}) {
     super(scope, id);
-    const reg = AppRegistry.of(this);
-    reg.claim(QatDevicePlugin, this);
-    this.namespace = checkLabel(this, 'ATLS-NAME001', 'namespace', props.namespace ?? 'inteldeviceplugins-system');
-    const configureVfs = props.configureVfs ?? true;
-    this.services = configureVfs ? (props.services ?? QatServices.CRYPTO) : undefined;
-    const args = this.args(props);
-    this.pfDeviceIds = this.servingPfIds(props.kernelVfDrivers);
-    const pfIds = this.pfIds(props);
-    const nodeSelector = this.nodeSelector = props.nodeSelector ?? defaultQatNodeSelector();
-    checkLabelMap(this, 'ATLS-QAT002', 'nodeSelector', nodeSelector);
-    if (!configureVfs && (props.services || props.autoReset || props.enabledPfIds || props.initImage)) {
-      throw ruleError('ATLS-QAT002', this, 'configureVfs', 'services, autoReset, enabledPfIds and initImage need configureVfs');
-    }
-    if (this.services?.gen6Only && props.kernelVfDrivers && !props.kernelVfDrivers.includes(QatVfDriver.DRIVER_6XXXVF)) {
-      throw ruleError('ATLS-QAT002', this, 'services', `'${this.services.value}' exists on Gen6 (6xxx) only, but kernelVfDrivers leaves out 6xxxvf`);
-    }
-    if (this.services?.gen6Only && !props.kernelVfDrivers) {
-      throw ruleError('ATLS-QAT002', this, 'kernelVfDrivers', `'${this.services.value}' exists on Gen6 (6xxx) only: list QatVfDriver.DRIVER_6XXXVF (the plugin's default leaves it out)`);
-    }
-    // Without a services config the kernel makes even devices crypto and odd ones compression.
-    this.resourceNames = this.services ? [this.services.resourceName] : ['qat.intel.com/cy', 'qat.intel.com/dc'];
+    AppRegistry.of(this).claim(QatDevicePlugin, this);
+    const r = resolveQatDevicePlugin(this, props);
+    this.namespace = r.namespace;
+    this.services = r.services;
+    this.pfDeviceIds = r.pfDeviceIds;
+    this.nodeSelector = r.nodeSelector;
+    this.resourceNames = r.resourceNames;
 
-    if (props.createNamespace ?? true) {
-      this.namespaceObject = privilegedNamespace(this, this.namespace,
+    if (r.createNamespace) {
+      this.namespaceObject = privilegedNamespace(this, r.namespace,
         'the QAT init container and host preparation run privileged (sysfs writes, host namespaces)');
     }
-    if (this.services) {
+    if (r.services) {
       this.configMap = new k8s.KubeConfigMap(this, 'Config', {
-        metadata: { name: 'qat-config', namespace: this.namespace },
-        data: { 'qat.conf': `ServicesEnabled=${this.services.value}\n${props.autoReset ? 'AutoresetEnabled=on\n' : ''}` },
+        metadata: { name: 'qat-config', namespace: r.namespace },
+        data: { 'qat.conf': `ServicesEnabled=${r.services.value}\n${r.autoReset ? 'AutoresetEnabled=on\n' : ''}` },
       });
     }
+    this.daemonSet = this.addDaemonSet(r);
+  }
 
+  private addDaemonSet(r: ResolvedQatDevicePlugin): ApiObject {
     const labels = { app: 'intel-qat-plugin' };
     const nodeName: k8s.EnvVar = { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } };
     const hostPath = (name: string, path: string): k8s.Volume => ({ name, hostPath: { path } });
-    this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', {
-      metadata: { name: 'intel-qat-plugin', namespace: this.namespace, labels },
+    return new k8s.KubeDaemonSet(this, 'Resource', {
+      metadata: { name: 'intel-qat-plugin', namespace: r.namespace, labels },
       spec: {
         selector: { matchLabels: labels },
         template: {
           metadata: { labels },
           spec: {
             automountServiceAccountToken: false,
-            ...(configureVfs ? {
+            ...(r.configureVfs ? {
               initContainers: [{
                 name: 'intel-qat-initcontainer',
-                image: checkImage(this, 'initImage', props.initImage) ?? Versions.QAT_INITCONTAINER_IMAGE,
-                env: [nodeName, { name: 'ENABLED_QAT_PF_PCIIDS', value: pfIds.join(' ') }],
+                image: r.initImage,
+                env: [nodeName, { name: 'ENABLED_QAT_PF_PCIIDS', value: r.enabledPfIds.join(' ') }],
                 securityContext: { readOnlyRootFilesystem: true, privileged: true },
                 volumeMounts: [{ name: 'sysfs', mountPath: '/sys' }, { name: 'qat-config', mountPath: '/qat-init/conf' }],
               }],
             } : {}),
             containers: [{
               name: 'intel-qat-plugin',
-              image: checkImage(this, 'image', props.image) ?? Versions.QAT_PLUGIN_IMAGE,
+              image: r.image,
               imagePullPolicy: 'IfNotPresent',
-              ...(args.length > 0 ? { args } : {}),
+              ...(r.args.length > 0 ? { args: r.args } : {}),
               env: [nodeName],
               resources: {
                 requests: { cpu: k8s.Quantity.fromString('70m'), memory: k8s.Quantity.fromString('15Mi') },
                 limits: { cpu: k8s.Quantity.fromString('140m'), memory: k8s.Quantity.fromString('30Mi') },
               },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                capabilities: { drop: ['ALL'] },
-                readOnlyRootFilesystem: true,
+              securityContext: restrictedContainer({
                 seLinuxOptions: { type: 'container_device_plugin_t' },
                 seccompProfile: { type: 'RuntimeDefault' },
-              },
+              }),
               volumeMounts: [
                 { name: 'devdir', mountPath: '/dev/vfio', readOnly: true },
                 { name: 'debugfsdir', mountPath: '/sys/kernel/debug', readOnly: true },
@@ -277,10 +212,10 @@ export class QatDevicePlugin extends Construct {
                 { name: 'kubeletsockets', mountPath: '/var/lib/kubelet/device-plugins' },
               ],
             }],
-            nodeSelector,
-            ...(props.tolerations ? { tolerations: props.tolerations } : {}),
+            nodeSelector: r.nodeSelector,
+            ...(r.tolerations ? { tolerations: r.tolerations } : {}),
             volumes: [
-              ...(configureVfs ? [
+              ...(r.configureVfs ? [
                 hostPath('sysfs', '/sys'),
                 // 0440: the config is read only by the init container.
                 { name: 'qat-config', configMap: { name: 'qat-config', optional: true, defaultMode: 0o440 } },
@@ -295,44 +230,5 @@ export class QatDevicePlugin extends Construct {
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(0), maxUnavailable: k8s.IntOrString.fromNumber(1) } },
       },
     });
-  }
-
-  private args(props: QatDevicePluginProps): string[] {
-    const args: string[] = [];
-    if (props.logLevel !== undefined) args.push(`-v=${checkInt(this, 'ATLS-QAT002', 'logLevel', props.logLevel, 0)}`);
-    if (props.dpdkDriver !== undefined) args.push(`-dpdk-driver=${checkEnum(this, 'dpdkDriver', props.dpdkDriver, QatDpdkDriver)}`);
-    if (props.kernelVfDrivers !== undefined) {
-      const drivers = props.kernelVfDrivers;
-      if (!Array.isArray(drivers) || drivers.length === 0) throw ruleError('ATLS-QAT002', this, 'kernelVfDrivers', 'list at least one driver');
-      drivers.forEach((d, i) => checkEnum(this, `kernelVfDrivers[${i}]`, d, QatVfDriver));
-      if (new Set(drivers).size !== drivers.length) throw ruleError('ATLS-QAT002', this, 'kernelVfDrivers', `duplicate drivers in ${drivers.join(',')}`);
-      args.push(`-kernel-vf-drivers=${drivers.join(',')}`);
-    }
-    if (props.maxNumDevices !== undefined) args.push(`-max-num-devices=${checkInt(this, 'ATLS-QAT002', 'maxNumDevices', props.maxNumDevices, 1)}`);
-    if (props.allocationPolicy !== undefined) {
-      args.push(`-allocation-policy=${checkEnum(this, 'allocationPolicy', props.allocationPolicy, QatAllocationPolicy)}`);
-    }
-    return args;
-  }
-
-  /** The PFs whose VFs the plugin registers (by their kernel VF driver) and that can serve Envoy. */
-  private servingPfIds(drivers: QatVfDriver[] = DEFAULT_VF_DRIVERS): string[] {
-    const ids = drivers.flatMap((d) => ENVOY_PF_IDS_BY_VF_DRIVER[d] ?? []);
-    if (ids.length === 0) {
-      throw ruleError('ATLS-QAT002', this, 'kernelVfDrivers',
-        `none of ${drivers.join(',')} serves Envoy: qatlib and the plugin's qat.intel.com/cy need Gen4 or later VFs (4xxxvf, 420xxvf, 6xxxvf)`);
-    }
-    return QatDevicePlugin.PF_DEVICE_IDS.filter((id) => ids.includes(id));
-  }
-
-  private pfIds(props: QatDevicePluginProps): string[] {
-    const ids = props.enabledPfIds ?? this.pfDeviceIds;
-    if (!Array.isArray(ids) || ids.length === 0) throw ruleError('ATLS-QAT002', this, 'enabledPfIds', 'list at least one PCI device id');
-    ids.forEach((v, i) => {
-      if (typeof v !== 'string' || !PF_ID.test(v)) {
-        throw ruleError('ATLS-QAT002', this, `enabledPfIds[${i}]`, `'${v}' is not a PCI device id (four lowercase hex digits, e.g. 4940)`);
-      }
-    });
-    return ids;
   }
 }
