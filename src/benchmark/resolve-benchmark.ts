@@ -1,7 +1,7 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import type { HandshakeBenchmarkProps } from './handshake-benchmark';
+import type { HandshakeBenchmarkProps } from './benchmark-props';
 import { cpuCores } from '../core/names';
 import { ruleError } from '../core/rules';
 import { checkCpu, checkHostname, checkImage, checkInt, checkLabel, checkPositiveInt, mebibytes } from '../core/validation';

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import type { NodeFeatureDiscoveryProps, NodeFeatureRuleDefinition } from './node-feature-discovery';
+import type { NodeFeatureDiscoveryProps, NodeFeatureRuleDefinition } from './props';
 import { renderWorkerConfig } from './worker-config';
 import { ruleError } from '../core/rules';
 import { checkImage, checkLabel, checkNonEmptyList, checkSubdomain } from '../core/validation';

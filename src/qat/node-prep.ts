@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { QatDevicePlugin, QatDevicePluginProps } from './device-plugin';
+import { QatDevicePlugin } from './device-plugin';
+import { QatDevicePluginProps } from './device-plugin-props';
 import { QatHostPrep, QatHostPrepOptions } from './host-prep';
 import { ruleError } from '../core/rules';
 import {

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import type { QatDevicePluginProps } from './device-plugin';
+import type { QatDevicePluginProps } from './device-plugin-props';
 import { defaultQatNodeSelector } from './labels';
 import { QatAllocationPolicy, QatDpdkDriver, QatVfDriver } from './plugin-options';
 import { QatServices } from './services';
